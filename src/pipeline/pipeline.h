@@ -1,0 +1,153 @@
+/*
+ * pipeline: the internal API of Cerberus. The CLI commands and the HTTP
+ * handlers both call these functions; they compose the pure core (parse,
+ * scrub, pseudonymize, detect, judge, format) with the store.
+ *
+ * A struct pipeline holds an open store, the pseudonymization key and the
+ * scrubber. Errors come back as a PIPE_* code and a one-line message in the
+ * caller's buffer; nothing here prints or exits. Messages never contain raw
+ * identifiers or unscrubbed text.
+ */
+#ifndef CERBERUS_PIPELINE_H
+#define CERBERUS_PIPELINE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/conv.h"
+#include "core/pseudo.h"
+#include "core/quality.h"
+#include "core/scrub.h"
+#include "store/store.h"
+
+enum {
+	PIPE_OK = 0,
+	PIPE_EINPUT = -1,    /* the record or request is invalid: nothing written */
+	PIPE_ENOTFOUND = -2, /* unknown conversation */
+	PIPE_ESTORE = -3,    /* the store failed */
+	PIPE_EKEY = -4,      /* key missing, malformed or not this store's */
+	PIPE_EIO = -5,       /* a file could not be read or written */
+	PIPE_ENOMEM = -6,
+	PIPE_ESCRUB = -7,    /* scrubbing failed: the record is refused */
+};
+
+#define PIPE_DEFAULT_MAX_LINE ((size_t)1 << 20)
+
+struct pipeline_options {
+	const char *store_path;  /* NULL: $CERBERUS_STORE, else cerberus.db */
+	const char *key_path;    /* NULL: $CERBERUS_KEY_FILE, else beside the store */
+	bool create;             /* init: create the store and the key */
+	bool durable;            /* fsync every commit */
+	bool readonly;
+	int64_t now;             /* the clock (Unix seconds); 0: real time */
+};
+
+struct pipeline {
+	store *st;
+	struct pseudo_key key;
+	struct scrubber *scrub;
+	char *store_path;
+	char *key_path;
+	int64_t now;
+	bool key_created;        /* init made a new key file */
+	bool store_created;
+};
+
+/* Resolve paths, open (or create) the store, load (or create) the key and
+ * check it against the store. Returns PIPE_OK with *out set. */
+int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char *err, size_t errlen);
+void pipeline_close(struct pipeline *p);
+/* The store path pipeline_open would use for o (for messages). */
+const char *pipeline_store_path(const struct pipeline_options *o);
+int64_t pipeline_now(const struct pipeline *p);
+
+/* Transactions group many ingests or ratings into one commit. */
+int pipeline_begin(struct pipeline *p, char *err, size_t errlen);
+int pipeline_commit(struct pipeline *p, char *err, size_t errlen);
+void pipeline_rollback(struct pipeline *p);
+
+struct ingest_result {
+	char conversation_id[CONV_ID_MAX + 1];
+	bool replaced;           /* an existing conversation was replaced */
+	unsigned reasons;        /* verdict at the default thresholds */
+	struct scrub_counts redactions;
+};
+
+/*
+ * Validate, anonymize, scrub and store one conversation record (JSON text).
+ * PIPE_EINPUT or PIPE_ESCRUB: the record was refused and nothing written;
+ * PIPE_ESTORE: the store failed and the current transaction must be
+ * rolled back.
+ */
+int pipeline_ingest(struct pipeline *p, const char *json, size_t len, struct ingest_result *res,
+		    char *err, size_t errlen);
+
+struct feedback_request {
+	const char *conversation_id;
+	int rating;              /* 1..5 */
+	const char *comment;     /* NULL when none; scrubbed before storing */
+	const char *user_id;     /* raw, NULL for anonymous; pseudonymized */
+};
+
+struct feedback_result {
+	bool replaced;           /* the same user had rated it before */
+	long rating_count;
+	double rating_mean;
+	unsigned reasons;
+};
+
+int pipeline_feedback(struct pipeline *p, const struct feedback_request *req, struct feedback_result *res,
+		      char *err, size_t errlen);
+/* Parse a feedback JSON object (a line of `feedback --file`) into req; the
+ * strings point into *holder, which the caller json_decref()s. */
+int pipeline_feedback_parse(const char *json, size_t len, struct feedback_request *req, json_t **holder,
+			    char *err, size_t errlen);
+
+struct stats_options {
+	struct quality_thresholds thresholds;
+	int days;                /* length of per_day, ending today */
+};
+
+/* Compute the statistics object of `cerberus stats --json`. The caller
+ * json_decref()s *out. */
+int pipeline_stats(struct pipeline *p, const struct stats_options *o, json_t **out, char *err, size_t errlen);
+
+struct progress_options {
+	struct quality_thresholds thresholds;
+	long goal;
+	int window_days;         /* trailing window of the measured rate (7) */
+};
+
+/* The object of `cerberus progress --json`. */
+int pipeline_progress(struct pipeline *p, const struct progress_options *o, json_t **out, char *err,
+		      size_t errlen);
+
+struct export_options {
+	const char *out_dir;
+	const char *format;      /* "openai" */
+	double val_fraction;
+	uint64_t seed;
+	struct quality_thresholds thresholds;
+};
+
+struct export_result {
+	long train;
+	long validation;
+	long considered;         /* rows in the store */
+	long rejected;
+};
+
+int pipeline_export(struct pipeline *p, const struct export_options *o, struct export_result *res, char *err,
+		    size_t errlen);
+
+/* One stored conversation as a JSON object: the scrubbed messages, the
+ * ratings and the verdict. */
+int pipeline_show(struct pipeline *p, const char *conversation_id, const struct quality_thresholds *t,
+		  json_t **out, char *err, size_t errlen);
+
+/* The reasons as a JSON array of names. */
+json_t *pipeline_reasons_json(unsigned reasons);
+
+#endif

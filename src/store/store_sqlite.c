@@ -1,0 +1,668 @@
+/*
+ * store_sqlite: the embedded SQLite backend of the store interface.
+ *
+ * One file, WAL journal (readers never block the writer), foreign keys on,
+ * temporary data kept in memory. The schema is versioned with
+ * PRAGMA user_version and upgraded by the migrations below, each in its own
+ * transaction; PRAGMA application_id marks the file as a Cerberus store.
+ *
+ * Layout: conversations holds the narrow per-conversation facts that the
+ * statistics scan reads; bodies holds the (scrubbed) text, so scans never
+ * page through message text; ratings holds one row per (conversation, user).
+ */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define APPLICATION_ID 0x43455242  /* "CERB" */
+
+static const char *const migrations[] = {
+	/* 1: the first schema */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE conversations("
+	" id INTEGER PRIMARY KEY,"
+	" conversation_id TEXT NOT NULL UNIQUE,"
+	" user_pseudo TEXT NOT NULL,"
+	" session_pseudo TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" day INTEGER NOT NULL,"
+	" ingested_at INTEGER NOT NULL,"
+	" model TEXT,"
+	" n_messages INTEGER NOT NULL,"
+	" response_chars INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL,"
+	" reasons INTEGER NOT NULL,"
+	" rating_sum INTEGER NOT NULL DEFAULT 0,"
+	" rating_count INTEGER NOT NULL DEFAULT 0,"
+	" langs TEXT NOT NULL DEFAULT '',"
+	" frameworks TEXT NOT NULL DEFAULT '',"
+	" redactions TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE bodies("
+	" id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,"
+	" messages TEXT NOT NULL,"
+	" extra TEXT);"
+	"CREATE TABLE ratings("
+	" conversation INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+	" user_pseudo TEXT NOT NULL,"
+	" rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+	" comment TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (conversation, user_pseudo)) WITHOUT ROWID;",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt_id {
+	ST_META_GET, ST_META_SET, ST_FIND, ST_INSERT, ST_UPDATE, ST_BODY,
+	ST_RATING_GET, ST_RATING_PUT, ST_RATING_TOTALS, ST_RATING_SUMMARY,
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+			"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_FIND] = "SELECT id, rating_sum, rating_count, response_chars, flags "
+		    "FROM conversations WHERE conversation_id = ?1",
+	[ST_INSERT] = "INSERT INTO conversations(conversation_id, user_pseudo, session_pseudo, created_at, day,"
+		      " ingested_at, model, n_messages, response_chars, flags, reasons, langs, frameworks,"
+		      " redactions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_UPDATE] = "UPDATE conversations SET user_pseudo = ?2, session_pseudo = ?3, created_at = ?4,"
+		      " day = ?5, ingested_at = ?6, model = ?7, n_messages = ?8, response_chars = ?9,"
+		      " flags = ?10, reasons = ?11, langs = ?12, frameworks = ?13, redactions = ?14"
+		      " WHERE conversation_id = ?1 RETURNING id",
+	[ST_BODY] = "INSERT OR REPLACE INTO bodies(id, messages, extra) VALUES (?1, ?2, ?3)",
+	[ST_RATING_GET] = "SELECT 1 FROM ratings WHERE conversation = ?1 AND user_pseudo = ?2",
+	[ST_RATING_PUT] = "INSERT INTO ratings(conversation, user_pseudo, rating, comment, created_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(conversation, user_pseudo) DO UPDATE SET"
+			  " rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at",
+	[ST_RATING_TOTALS] = "SELECT coalesce(sum(rating), 0), count(*) FROM ratings WHERE conversation = ?1",
+	[ST_RATING_SUMMARY] = "UPDATE conversations SET rating_sum = ?2, rating_count = ?3, reasons = ?4"
+			      " WHERE id = ?1",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt *get_stmt;  /* kept open by get_conversation */
+};
+
+static const struct store_ops sqlite_ops;
+
+static struct sqlite_store *S(store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+static int set_err(struct sqlite_store *ss, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int set_err(struct sqlite_store *ss, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(ss->base.err, sizeof(ss->base.err), "store '%s': ", ss->path);
+	if (n < 0 || (size_t)n >= sizeof(ss->base.err))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(ss->base.err + n, sizeof(ss->base.err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int db_err(struct sqlite_store *ss, const char *what)
+{
+	int ec = sqlite3_errcode(ss->db);
+
+	return set_err(ss, ec == SQLITE_NOMEM ? STORE_ENOMEM : STORE_EIO, "%s: %s", what,
+		       sqlite3_errmsg(ss->db));
+}
+
+static sqlite3_stmt *stmt(struct sqlite_store *ss, enum stmt_id id)
+{
+	sqlite3_stmt *st = ss->st[id];
+
+	if (!st) {
+		if (sqlite3_prepare_v3(ss->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+			return NULL;
+		ss->st[id] = st;
+	}
+	return st;
+}
+
+static void finish(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int exec(struct sqlite_store *ss, const char *sql, const char *what)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(ss->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		set_err(ss, STORE_EIO, "%s: %s", what, msg ? msg : sqlite3_errmsg(ss->db));
+		sqlite3_free(msg);
+		return STORE_EIO;
+	}
+	return STORE_OK;
+}
+
+static int pragma_int(struct sqlite_store *ss, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(ss->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(ss, "cannot read schema");
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot read schema");
+}
+
+static int migrate(struct sqlite_store *ss, bool create)
+{
+	int version, appid, tables;
+	char sql[96];
+
+	if (pragma_int(ss, "PRAGMA user_version", &version) ||
+	    pragma_int(ss, "PRAGMA application_id", &appid) ||
+	    pragma_int(ss, "SELECT count(*) FROM sqlite_master", &tables))
+		return STORE_EIO;
+	if (appid != APPLICATION_ID && (tables > 0 || appid != 0))
+		return set_err(ss, STORE_EVERSION, "not a cerberus store");
+	if (version > SCHEMA_VERSION)
+		return set_err(ss, STORE_EVERSION,
+			       "schema version %d is newer than this cerberus supports (%d); upgrade cerberus",
+			       version, SCHEMA_VERSION);
+	if (version == 0 && !create)
+		return set_err(ss, STORE_ENOENT, "not initialized; run 'cerberus init'");
+	while (version < SCHEMA_VERSION) {
+		if (exec(ss, "BEGIN IMMEDIATE", "cannot start migration"))
+			return STORE_EIO;
+		if (exec(ss, migrations[version], "migration failed"))
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d;", version + 1,
+			 APPLICATION_ID);
+		if (exec(ss, sql, "migration failed") || exec(ss, "COMMIT", "cannot commit migration"))
+			goto fail;
+		version++;
+	}
+	return STORE_OK;
+fail:
+	sqlite3_exec(ss->db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_EIO;
+}
+
+static void sqlite_close(store *s)
+{
+	struct sqlite_store *ss = S(s);
+
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(ss->st[i]);
+	sqlite3_finalize(ss->get_stmt);
+	sqlite3_close(ss->db);
+	free(ss->path);
+	free(ss);
+}
+
+int store_sqlite_open(const char *path, unsigned flags, store **out, char *err, size_t errlen)
+{
+	struct sqlite_store *ss;
+	struct stat sb;
+	int oflags, rc;
+
+	*out = NULL;
+	if (!(flags & STORE_CREATE) && stat(path, &sb) != 0) {
+		snprintf(err, errlen, "store '%s' does not exist; run 'cerberus init' (or set --store)", path);
+		return STORE_ENOENT;
+	}
+	ss = calloc(1, sizeof(*ss));
+	if (!ss || !(ss->path = strdup(path))) {
+		free(ss);
+		snprintf(err, errlen, "out of memory");
+		return STORE_ENOMEM;
+	}
+	ss->base.ops = &sqlite_ops;
+	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+					   : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &ss->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = db_err(ss, "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(ss->db, 0);
+	sqlite3_busy_timeout(ss->db, 10000);
+	if ((rc = exec(ss, (flags & STORE_READONLY) ? "PRAGMA query_only = 1" : "PRAGMA journal_mode = WAL",
+		       "cannot open")))
+		goto fail;
+	if ((rc = exec(ss, (flags & STORE_DURABLE) ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+		       "cannot open")) ||
+	    (rc = exec(ss, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768",
+		       "cannot open")))
+		goto fail;
+	if ((rc = migrate(ss, flags & STORE_CREATE)))
+		goto fail;
+	*out = &ss->base;
+	return STORE_OK;
+fail:
+	snprintf(err, errlen, "%s", ss->base.err);
+	sqlite_close(&ss->base);
+	return rc;
+}
+
+static int run_simple(struct sqlite_store *ss, enum stmt_id id, const char *what)
+{
+	sqlite3_stmt *st = stmt(ss, id);
+	int rc;
+
+	if (!st)
+		return db_err(ss, what);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_err(ss, what);
+}
+
+static int sqlite_begin(store *s) { return run_simple(S(s), ST_BEGIN, "cannot begin a transaction"); }
+static int sqlite_commit(store *s) { return run_simple(S(s), ST_COMMIT, "cannot commit"); }
+
+static int sqlite_rollback(store *s)
+{
+	struct sqlite_store *ss = S(s);
+
+	if (sqlite3_get_autocommit(ss->db))
+		return STORE_OK;
+	return run_simple(ss, ST_ROLLBACK, "cannot roll back");
+}
+
+static int sqlite_meta_get(store *s, const char *key, char **value)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, ST_META_GET);
+	int rc;
+
+	*value = NULL;
+	if (!st)
+		return db_err(ss, "cannot read settings");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*value = strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *value ? STORE_OK : STORE_ENOMEM;
+	} else {
+		rc = rc == SQLITE_DONE ? STORE_ENOTFOUND : db_err(ss, "cannot read settings");
+	}
+	finish(st);
+	return rc;
+}
+
+static int sqlite_meta_set(store *s, const char *key, const char *value)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, ST_META_SET);
+	int rc;
+
+	if (!st)
+		return db_err(ss, "cannot write settings");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot write settings");
+	finish(st);
+	return rc;
+}
+
+static int sqlite_find(store *s, const char *cid, struct store_conv_info *out)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, ST_FIND);
+	int rc;
+
+	if (!st)
+		return db_err(ss, "cannot look up conversation");
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->rowid = sqlite3_column_int64(st, 0);
+		out->rating_sum = (long)sqlite3_column_int64(st, 1);
+		out->rating_count = (long)sqlite3_column_int64(st, 2);
+		out->response_chars = (long)sqlite3_column_int64(st, 3);
+		out->flags = (unsigned)sqlite3_column_int(st, 4);
+		rc = STORE_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? STORE_ENOTFOUND : db_err(ss, "cannot look up conversation");
+	}
+	finish(st);
+	return rc;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int sqlite_put_conversation(store *s, const struct store_conv *c, bool replace)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, replace ? ST_UPDATE : ST_INSERT), *body = stmt(ss, ST_BODY);
+	int64_t rowid;
+	int rc;
+
+	if (!st || !body)
+		return db_err(ss, "cannot prepare write");
+	sqlite3_bind_text(st, 1, c->conversation_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->user_pseudo, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, c->session_pseudo);
+	sqlite3_bind_int64(st, 4, c->created_at);
+	sqlite3_bind_int64(st, 5, c->created_at >= 0 ? c->created_at / 86400 : -((-c->created_at + 86399) / 86400));
+	sqlite3_bind_int64(st, 6, c->ingested_at);
+	bind_text_or_null(st, 7, c->model);
+	sqlite3_bind_int64(st, 8, c->n_messages);
+	sqlite3_bind_int64(st, 9, c->response_chars);
+	sqlite3_bind_int(st, 10, (int)c->flags);
+	sqlite3_bind_int(st, 11, (int)c->reasons);
+	sqlite3_bind_text(st, 12, c->langs ? c->langs : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, c->frameworks ? c->frameworks : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, c->redactions ? c->redactions : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (replace) {
+		if (rc != SQLITE_ROW) {
+			rc = rc == SQLITE_DONE ? set_err(ss, STORE_ENOTFOUND, "no conversation '%s' to replace",
+							 c->conversation_id)
+					       : db_err(ss, "cannot write conversation");
+			finish(st);
+			return rc;
+		}
+		rowid = sqlite3_column_int64(st, 0);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+	} else {
+		rowid = sqlite3_last_insert_rowid(ss->db);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_err(ss, "cannot write conversation");
+		finish(st);
+		return rc;
+	}
+	finish(st);
+	sqlite3_bind_int64(body, 1, rowid);
+	sqlite3_bind_text(body, 2, c->messages, (int)c->messages_len, SQLITE_STATIC);
+	if (c->extra)
+		sqlite3_bind_text(body, 3, c->extra, (int)c->extra_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(body, 3);
+	rc = sqlite3_step(body) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot write conversation text");
+	finish(body);
+	return rc;
+}
+
+static int sqlite_put_rating(store *s, int64_t rowid, const char *user, int rating, const char *comment,
+			     int64_t now, bool *replaced)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *get = stmt(ss, ST_RATING_GET), *put = stmt(ss, ST_RATING_PUT);
+	int rc;
+
+	if (!get || !put)
+		return db_err(ss, "cannot prepare rating");
+	sqlite3_bind_int64(get, 1, rowid);
+	sqlite3_bind_text(get, 2, user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(get);
+	*replaced = rc == SQLITE_ROW;
+	finish(get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(ss, "cannot read rating");
+	sqlite3_bind_int64(put, 1, rowid);
+	sqlite3_bind_text(put, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int(put, 3, rating);
+	bind_text_or_null(put, 4, comment);
+	sqlite3_bind_int64(put, 5, now);
+	rc = sqlite3_step(put) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot write rating");
+	finish(put);
+	return rc;
+}
+
+static int sqlite_rating_totals(store *s, int64_t rowid, long *sum, long *count)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, ST_RATING_TOTALS);
+	int rc;
+
+	if (!st)
+		return db_err(ss, "cannot read ratings");
+	sqlite3_bind_int64(st, 1, rowid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*sum = (long)sqlite3_column_int64(st, 0);
+		*count = (long)sqlite3_column_int64(st, 1);
+		rc = STORE_OK;
+	} else {
+		rc = db_err(ss, "cannot read ratings");
+	}
+	finish(st);
+	return rc;
+}
+
+static int sqlite_set_rating_summary(store *s, int64_t rowid, long sum, long count, unsigned reasons)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st = stmt(ss, ST_RATING_SUMMARY);
+	int rc;
+
+	if (!st)
+		return db_err(ss, "cannot update ratings");
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_int64(st, 2, sum);
+	sqlite3_bind_int64(st, 3, count);
+	sqlite3_bind_int(st, 4, (int)reasons);
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot update ratings");
+	finish(st);
+	return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *p = sqlite3_column_text(st, i);
+
+	return p ? (const char *)p : "";
+}
+
+static int sqlite_scan_stats(store *s, int (*cb)(void *, const struct store_stats_row *), void *ctx)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	struct store_stats_row row;
+	int rc;
+
+	if (sqlite3_prepare_v2(ss->db,
+			       "SELECT day, response_chars, rating_sum, rating_count, flags, langs, frameworks,"
+			       " redactions FROM conversations",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(ss, "cannot scan");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.day = sqlite3_column_int64(st, 0);
+		row.response_chars = (long)sqlite3_column_int64(st, 1);
+		row.rating_sum = (long)sqlite3_column_int64(st, 2);
+		row.rating_count = (long)sqlite3_column_int64(st, 3);
+		row.flags = (unsigned)sqlite3_column_int(st, 4);
+		row.langs = col_text(st, 5);
+		row.frameworks = col_text(st, 6);
+		row.redactions = col_text(st, 7);
+		if (cb(ctx, &row)) {
+			sqlite3_finalize(st);
+			return STORE_ESTOP;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : db_err(ss, "scan failed");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_rating_histogram(store *s, long hist[6])
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(hist, 0, 6 * sizeof(*hist));
+	if (sqlite3_prepare_v2(ss->db, "SELECT rating, count(*) FROM ratings GROUP BY rating", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_err(ss, "cannot read ratings");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 0);
+		if (r >= 1 && r <= 5)
+			hist[r] = (long)sqlite3_column_int64(st, 1);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot read ratings");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_scan_export(store *s, const struct store_export_filter *f,
+			      int (*cb)(void *, const struct store_export_row *), void *ctx)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	struct store_export_row row;
+	int rc;
+
+	if (sqlite3_prepare_v2(ss->db,
+			       "SELECT c.id, c.conversation_id, c.user_pseudo, c.created_at, c.rating_sum,"
+			       " c.rating_count, c.response_chars, c.flags, b.messages, b.extra"
+			       " FROM conversations c JOIN bodies b ON b.id = c.id"
+			       " WHERE (c.flags & ?1) = 0 AND c.response_chars >= ?2"
+			       " AND (c.rating_count = 0 OR c.rating_sum >= ?3 * c.rating_count - 1e-9)"
+			       " ORDER BY c.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(ss, "cannot scan");
+	sqlite3_bind_int(st, 1, (int)f->flags_mask);
+	sqlite3_bind_int64(st, 2, f->min_response_chars);
+	sqlite3_bind_double(st, 3, f->min_rating);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.rowid = sqlite3_column_int64(st, 0);
+		row.conversation_id = col_text(st, 1);
+		row.user_pseudo = col_text(st, 2);
+		row.created_at = sqlite3_column_int64(st, 3);
+		row.rating_sum = (long)sqlite3_column_int64(st, 4);
+		row.rating_count = (long)sqlite3_column_int64(st, 5);
+		row.response_chars = (long)sqlite3_column_int64(st, 6);
+		row.flags = (unsigned)sqlite3_column_int(st, 7);
+		row.messages = col_text(st, 8);
+		row.messages_len = (size_t)sqlite3_column_bytes(st, 8);
+		row.extra = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col_text(st, 9);
+		row.extra_len = row.extra ? (size_t)sqlite3_column_bytes(st, 9) : 0;
+		if (cb(ctx, &row)) {
+			sqlite3_finalize(st);
+			return STORE_ESTOP;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : db_err(ss, "scan failed");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_get_conversation(store *s, const char *cid, struct store_conv_full *out)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	sqlite3_finalize(ss->get_stmt);
+	ss->get_stmt = NULL;
+	if (sqlite3_prepare_v2(ss->db,
+			       "SELECT c.id, c.conversation_id, c.user_pseudo, c.session_pseudo, c.created_at,"
+			       " c.ingested_at, c.model, c.n_messages, c.response_chars, c.flags, c.reasons,"
+			       " c.rating_sum, c.rating_count, c.langs, c.frameworks, c.redactions, b.messages, b.extra"
+			       " FROM conversations c JOIN bodies b ON b.id = c.id WHERE c.conversation_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(ss, "cannot read conversation");
+	ss->get_stmt = st;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? set_err(ss, STORE_ENOTFOUND, "no conversation '%s'", cid)
+					 : db_err(ss, "cannot read conversation");
+	memset(out, 0, sizeof(*out));
+	out->info.rowid = sqlite3_column_int64(st, 0);
+	out->conv.conversation_id = col_text(st, 1);
+	out->conv.user_pseudo = col_text(st, 2);
+	out->conv.session_pseudo = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : col_text(st, 3);
+	out->conv.created_at = sqlite3_column_int64(st, 4);
+	out->conv.ingested_at = sqlite3_column_int64(st, 5);
+	out->conv.model = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : col_text(st, 6);
+	out->conv.n_messages = (long)sqlite3_column_int64(st, 7);
+	out->conv.response_chars = out->info.response_chars = (long)sqlite3_column_int64(st, 8);
+	out->conv.flags = out->info.flags = (unsigned)sqlite3_column_int(st, 9);
+	out->conv.reasons = (unsigned)sqlite3_column_int(st, 10);
+	out->info.rating_sum = (long)sqlite3_column_int64(st, 11);
+	out->info.rating_count = (long)sqlite3_column_int64(st, 12);
+	out->conv.langs = col_text(st, 13);
+	out->conv.frameworks = col_text(st, 14);
+	out->conv.redactions = col_text(st, 15);
+	out->conv.messages = col_text(st, 16);
+	out->conv.messages_len = (size_t)sqlite3_column_bytes(st, 16);
+	out->conv.extra = sqlite3_column_type(st, 17) == SQLITE_NULL ? NULL : col_text(st, 17);
+	out->conv.extra_len = out->conv.extra ? (size_t)sqlite3_column_bytes(st, 17) : 0;
+	return STORE_OK;
+}
+
+static int sqlite_scan_ratings(store *s, int64_t rowid, int (*cb)(void *, const struct store_rating_row *),
+			       void *ctx)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	struct store_rating_row row;
+	int rc;
+
+	if (sqlite3_prepare_v2(ss->db,
+			       "SELECT user_pseudo, rating, comment, created_at FROM ratings WHERE conversation = ?1"
+			       " ORDER BY created_at, user_pseudo",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(ss, "cannot read ratings");
+	sqlite3_bind_int64(st, 1, rowid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.user_pseudo = col_text(st, 0);
+		row.rating = sqlite3_column_int(st, 1);
+		row.comment = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : col_text(st, 2);
+		row.created_at = sqlite3_column_int64(st, 3);
+		if (cb(ctx, &row)) {
+			sqlite3_finalize(st);
+			return STORE_ESTOP;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot read ratings");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.meta_get = sqlite_meta_get,
+	.meta_set = sqlite_meta_set,
+	.find_conversation = sqlite_find,
+	.put_conversation = sqlite_put_conversation,
+	.put_rating = sqlite_put_rating,
+	.rating_totals = sqlite_rating_totals,
+	.set_rating_summary = sqlite_set_rating_summary,
+	.scan_stats = sqlite_scan_stats,
+	.rating_histogram = sqlite_rating_histogram,
+	.scan_export = sqlite_scan_export,
+	.get_conversation = sqlite_get_conversation,
+	.scan_ratings = sqlite_scan_ratings,
+};

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run every tests/e2e/t_*.sh against $CERBERUS_BIN; each file gets a fresh
+# temporary directory. Prints "e2e: N passed, N failed" and writes the
+# counts beside the binary (e2e.tally) for tests/run.sh.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CERBERUS=${CERBERUS_BIN:-$ROOT/build/cerberus}
+export ROOT CERBERUS
+export CERBERUS_NOW=2026-11-25T18:00:00Z
+unset CERBERUS_KEY CERBERUS_STORE CERBERUS_KEY_FILE
+E2E_PASS=0 E2E_FAIL=0
+source "$ROOT/tests/e2e/lib.sh"
+for f in "$ROOT"/tests/e2e/t_*.sh; do
+	E2E_FILE=$(basename "$f")
+	T=$(mktemp -d /tmp/cerberus-e2e.XXXXXX)
+	before=$E2E_FAIL
+	(cd "$T" && source "$f"; echo "$E2E_PASS $E2E_FAIL" > "$T/.tally")
+	if [ -f "$T/.tally" ]; then read -r E2E_PASS E2E_FAIL < "$T/.tally"; else E2E_FAIL=$((E2E_FAIL + 1)); fi
+	[ "$E2E_FAIL" -eq "$before" ] && echo "e2e $E2E_FILE: ok" || echo "e2e $E2E_FILE: FAILED"
+	rm -rf "$T"
+done
+echo "e2e: $E2E_PASS passed, $E2E_FAIL failed"
+echo "$E2E_PASS $E2E_FAIL" > "$(dirname "$CERBERUS")/e2e.tally"
+[ "$E2E_FAIL" -eq 0 ]
