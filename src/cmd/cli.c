@@ -160,7 +160,7 @@ int cli_open(const struct pipeline_options *po, struct pipeline **p)
 
 int cli_print_json(json_t *v)
 {
-	char *s = json_dumps(v, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	char *s = json_dumps(v, JSON_INDENT(2));
 
 	if (!s)
 		return EXIT_DATA;

@@ -84,6 +84,38 @@ struct ingest_result {
 int pipeline_ingest(struct pipeline *p, const char *json, size_t len, struct ingest_result *res,
 		    char *err, size_t errlen);
 
+/*
+ * Ingest in two phases, for callers that parallelise: pipeline_prepare does
+ * everything that needs no store (validate, scrub, pseudonymize, detect,
+ * serialise) and may run on many threads at once for one pipeline;
+ * pipeline_store_prepared writes the result and must be called from the
+ * thread that owns the store, in the order records should be applied.
+ */
+struct ingest_prep {
+	int rc;                  /* PIPE_OK or the preparation's error */
+	char err[256];
+	char conversation_id[CONV_ID_MAX + 1];
+	bool id_given;
+	char user_ps[PSEUDO_HEX_LEN + 1];
+	char session_ps[PSEUDO_HEX_LEN + 1];
+	bool has_session;
+	int64_t created_at;
+	bool has_created_at;
+	char *model;
+	long n_messages, response_chars;
+	unsigned flags;
+	struct scrub_counts redactions;
+	struct buf_pair { char *data; size_t len; } messages, extra, langs, frameworks, reds;
+};
+
+int pipeline_prepare(const struct pipeline *p, const char *json, size_t len, struct ingest_prep *prep);
+int pipeline_store_prepared(struct pipeline *p, const struct ingest_prep *prep, struct ingest_result *res,
+			    char *err, size_t errlen);
+void ingest_prep_release(struct ingest_prep *prep);
+/* Prepare n records on up to nthreads threads (the caller's included). */
+void pipeline_prepare_many(const struct pipeline *p, const char *const *json, const size_t *len,
+			   struct ingest_prep *prep, size_t n, int nthreads);
+
 struct feedback_request {
 	const char *conversation_id;
 	int rating;              /* 1..5 */

@@ -13,3 +13,5 @@ eq() { if [ "$2" = "$3" ]; then ok; else not_ok "$1: got '$2', want '$3'"; fi; }
 jget() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))
 for k in sys.argv[2:]: v=v[int(k)] if isinstance(v,list) else v[k]
 print(json.dumps(v) if isinstance(v,(dict,list)) or v is None else v)' "$@"; }
+# near DESC GOT WANT: numbers equal within 1e-6
+near() { if python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - float(sys.argv[2])) < 1e-6 else 1)' "$2" "$3" 2>/dev/null; then ok; else not_ok "$1: got '$2', want '$3'"; fi; }
