@@ -13,7 +13,8 @@ export CERBERUS_NOW=${CERBERUS_NOW:-2026-11-26T12:00:00Z}
 export CERBERUS_STORE=$out/cerberus.db
 unset CERBERUS_KEY CERBERUS_KEY_FILE
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 
 step cerberus init
 "$bin" init
