@@ -4,6 +4,7 @@
 #include "core/conv.h"
 #include "core/scrub.h"
 #include "util/buf.h"
+#include "util/jscan.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -69,181 +70,6 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
-static char *dup_string(const json_t *v, size_t *lenp)
-{
-	size_t len = json_string_length(v);
-	char *p = malloc(len + 1);
-
-	if (p) {
-		memcpy(p, json_string_value(v), len);
-		p[len] = '\0';
-	}
-	if (lenp)
-		*lenp = len;
-	return p;
-}
-
-/*
- * Read an optional string field. Absent or null: *out stays NULL, 0.
- * Wrong type, too long or empty when required: -1 with a message.
- */
-static int opt_string(const json_t *obj, const char *key, size_t max, bool required,
-		      char **out, size_t *lenp, char *err, size_t errlen)
-{
-	const json_t *v = json_object_get(obj, key);
-
-	if (!v || json_is_null(v)) {
-		if (required) {
-			fail(err, errlen, "missing required field '%s'", key);
-			return -1;
-		}
-		return 0;
-	}
-	if (!json_is_string(v)) {
-		fail(err, errlen, "field '%s': expected a string, got %s", key, type_name(v));
-		return -1;
-	}
-	if (max && json_string_length(v) > max) {
-		fail(err, errlen, "field '%s': longer than %zu bytes", key, max);
-		return -1;
-	}
-	if (required && json_string_length(v) == 0) {
-		fail(err, errlen, "field '%s': must not be empty", key);
-		return -1;
-	}
-	*out = dup_string(v, lenp);
-	if (!*out) {
-		fail(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_role(const char *s, enum conv_role *r)
-{
-	for (unsigned i = 0; i < 4; i++) {
-		if (!strcmp(s, role_names[i])) {
-			*r = (enum conv_role)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int parse_messages(const json_t *arr, struct conversation *c, char *err, size_t errlen)
-{
-	size_t n = json_array_size(arr);
-
-	if (n == 0) {
-		fail(err, errlen, "field 'messages': must not be empty");
-		return -1;
-	}
-	c->messages = calloc(n, sizeof(*c->messages));
-	if (!c->messages) {
-		fail(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const json_t *m = json_array_get(arr, i);
-		const json_t *role, *content, *fr;
-		struct conv_message *msg = &c->messages[i];
-
-		if (!json_is_object(m)) {
-			fail(err, errlen, "field 'messages[%zu]': expected an object, got %s", i, type_name(m));
-			return -1;
-		}
-		role = json_object_get(m, "role");
-		if (!role) {
-			fail(err, errlen, "field 'messages[%zu].role': missing", i);
-			return -1;
-		}
-		if (!json_is_string(role) || parse_role(json_string_value(role), &msg->role)) {
-			fail(err, errlen, "field 'messages[%zu].role': expected one of system, user, assistant, tool", i);
-			return -1;
-		}
-		content = json_object_get(m, "content");
-		if (!content) {
-			fail(err, errlen, "field 'messages[%zu].content': missing", i);
-			return -1;
-		}
-		if (!json_is_string(content)) {
-			fail(err, errlen, "field 'messages[%zu].content': expected a string, got %s", i,
-			     type_name(content));
-			return -1;
-		}
-		fr = json_object_get(m, "finish_reason");
-		if (fr && !json_is_null(fr) && !json_is_string(fr)) {
-			fail(err, errlen, "field 'messages[%zu].finish_reason': expected a string, got %s", i,
-			     type_name(fr));
-			return -1;
-		}
-		msg->content = dup_string(content, &msg->content_len);
-		if (fr && json_is_string(fr))
-			msg->finish_reason = dup_string(fr, NULL);
-		c->nmessages++;
-		if (!msg->content || (fr && json_is_string(fr) && !msg->finish_reason)) {
-			fail(err, errlen, "out of memory");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int add_message(struct conversation *c, enum conv_role role, char *content, size_t len)
-{
-	c->messages[c->nmessages].role = role;
-	c->messages[c->nmessages].content = content;
-	c->messages[c->nmessages].content_len = len;
-	c->nmessages++;
-	return 0;
-}
-
-static int parse_simple(const json_t *root, struct conversation *c, char *err, size_t errlen)
-{
-	char *q = NULL, *a = NULL;
-	size_t qlen = 0, alen = 0;
-
-	if (opt_string(root, "question", 0, true, &q, &qlen, err, errlen))
-		return -1;
-	if (opt_string(root, "answer", 0, false, &a, &alen, err, errlen) || !a) {
-		if (!a && !json_object_get(root, "answer"))
-			fail(err, errlen, "missing required field 'answer'");
-		else if (!a && json_is_null(json_object_get(root, "answer")))
-			fail(err, errlen, "field 'answer': expected a string, got null");
-		free(q);
-		free(a);
-		return -1;
-	}
-	c->messages = calloc(2, sizeof(*c->messages));
-	if (!c->messages) {
-		free(q);
-		free(a);
-		fail(err, errlen, "out of memory");
-		return -1;
-	}
-	add_message(c, ROLE_USER, q, qlen);
-	add_message(c, ROLE_ASSISTANT, a, alen);
-	if (opt_string(root, "context", 0, false, &c->context, NULL, err, errlen) ||
-	    opt_string(root, "language", 64, false, &c->language, NULL, err, errlen) ||
-	    opt_string(root, "framework", 64, false, &c->framework, NULL, err, errlen))
-		return -1;
-	return 0;
-}
-
 static int json_depth_ok(const json_t *v, int depth)
 {
 	size_t i;
@@ -264,101 +90,406 @@ static int json_depth_ok(const json_t *v, int depth)
 	return 1;
 }
 
+/* What the scan found for one field, before validation. */
+struct field {
+	enum jscan_type type;  /* JS_ERROR when absent */
+	char *str;             /* decoded, when a string */
+	size_t len;
+};
+
+static const char *jtype_name(enum jscan_type t)
+{
+	switch (t) {
+	case JS_OBJECT: return "an object";
+	case JS_ARRAY: return "an array";
+	case JS_STRING: return "a string";
+	case JS_NUMBER: return "a number";
+	case JS_TRUE: case JS_FALSE: return "a boolean";
+	case JS_NULL: return "null";
+	case JS_ERROR: break;
+	}
+	return "nothing";
+}
+
+static char *detach_str(struct buf *b, size_t *len)
+{
+	*len = b->len;
+	return buf_detach(b);
+}
+
+/* Read the value of a field: strings are decoded, anything else skipped. */
+static int read_field(struct jscan *j, struct field *f, struct buf *tmp)
+{
+	f->type = jscan_peek(j);
+	if (f->type == JS_STRING) {
+		buf_reset(tmp);
+		if (jscan_string(j, tmp))
+			return -1;
+		f->str = detach_str(tmp, &f->len);
+		return f->str ? 0 : -1;
+	}
+	return jscan_skip(j);
+}
+
+/*
+ * Check a string field. Absent or null: *out stays NULL. Wrong type, too
+ * long or empty when required: -1 with a message. Takes the string.
+ */
+static int take_string(struct field *f, const char *key, size_t max, bool required, char **out,
+		       size_t *lenp, char *err, size_t errlen)
+{
+	if (f->type == JS_ERROR || f->type == JS_NULL) {
+		if (required) {
+			fail(err, errlen, "missing required field '%s'", key);
+			return -1;
+		}
+		return 0;
+	}
+	if (f->type != JS_STRING) {
+		fail(err, errlen, "field '%s': expected a string, got %s", key, jtype_name(f->type));
+		return -1;
+	}
+	if (max && f->len > max) {
+		fail(err, errlen, "field '%s': longer than %zu bytes", key, max);
+		return -1;
+	}
+	if (required && f->len == 0) {
+		fail(err, errlen, "field '%s': must not be empty", key);
+		return -1;
+	}
+	*out = f->str;
+	f->str = NULL;
+	if (lenp)
+		*lenp = f->len;
+	return 0;
+}
+
+static int parse_role(const char *s, enum conv_role *r)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		if (!strcmp(s, role_names[i])) {
+			*r = (enum conv_role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum {
+	F_CONVERSATION_ID, F_USER_ID, F_SESSION_ID, F_CREATED_AT, F_MODEL, F_QUESTION, F_ANSWER,
+	F_CONTEXT, F_LANGUAGE, F_FRAMEWORK, F_MESSAGES, F_METADATA, F_COUNT
+};
+
+static const char *const field_names[F_COUNT] = {
+	"conversation_id", "user_id", "session_id", "created_at", "model", "question", "answer",
+	"context", "language", "framework", "messages", "metadata",
+};
+
+/* The scan of a whole record. */
+struct record {
+	struct field f[F_COUNT];
+	size_t meta_start, meta_end;
+	char msg_err[200];      /* the first problem inside messages */
+	struct conv_message *msgs;
+	size_t nmsgs, msgs_alloc;
+};
+
+static void record_release(struct record *r)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		free(r->f[i].str);
+	for (size_t i = 0; i < r->nmsgs; i++) {
+		free(r->msgs[i].content);
+		free(r->msgs[i].finish_reason);
+	}
+	free(r->msgs);
+}
+
+/* One element of "messages". Problems with its content are noted in
+ * r->msg_err (the first one wins) while the scan goes on, so that a
+ * malformed document is reported as such. */
+static int scan_message(struct jscan *j, struct record *r, size_t idx, struct buf *key, struct buf *tmp)
+{
+	struct field role = { JS_ERROR, NULL, 0 }, content = { JS_ERROR, NULL, 0 }, fr = { JS_ERROR, NULL, 0 };
+	struct conv_message m = { ROLE_USER, NULL, 0, NULL };
+	int n = 0, more, rc = -1;
+	char *e = r->msg_err;
+	size_t el = sizeof(r->msg_err);
+
+	if (jscan_peek(j) != JS_OBJECT) {
+		if (!*e)
+			fail(e, el, "field 'messages[%zu]': expected an object, got %s", idx, jtype_name(jscan_peek(j)));
+		return jscan_skip(j);
+	}
+	if (jscan_enter(j, '{'))
+		return -1;
+	while ((more = jscan_next(j, '}', &n)) == 1) {
+		struct field *f = NULL;
+		buf_reset(key);
+		if (jscan_key(j, key))
+			goto out;
+		if (!strcmp(buf_cstr(key), "role"))
+			f = &role;
+		else if (!strcmp(buf_cstr(key), "content"))
+			f = &content;
+		else if (!strcmp(buf_cstr(key), "finish_reason"))
+			f = &fr;
+		if (f && f->type != JS_ERROR) {
+			j->err = "duplicate object key";
+			j->err_pos = j->pos;
+			goto out;
+		}
+		if (f ? read_field(j, f, tmp) : jscan_skip(j))
+			goto out;
+	}
+	if (more < 0)
+		goto out;
+	rc = 0;
+	if (*e)
+		goto out;
+	if (role.type == JS_ERROR) {
+		fail(e, el, "field 'messages[%zu].role': missing", idx);
+	} else if (role.type != JS_STRING || parse_role(role.str, &m.role)) {
+		fail(e, el, "field 'messages[%zu].role': expected one of system, user, assistant, tool", idx);
+	} else if (content.type == JS_ERROR) {
+		fail(e, el, "field 'messages[%zu].content': missing", idx);
+	} else if (content.type != JS_STRING) {
+		fail(e, el, "field 'messages[%zu].content': expected a string, got %s", idx, jtype_name(content.type));
+	} else if (fr.type != JS_ERROR && fr.type != JS_NULL && fr.type != JS_STRING) {
+		fail(e, el, "field 'messages[%zu].finish_reason': expected a string, got %s", idx, jtype_name(fr.type));
+	} else {
+		if (r->nmsgs == r->msgs_alloc) {
+			size_t na = r->msgs_alloc ? 2 * r->msgs_alloc : 4;
+			struct conv_message *v = realloc(r->msgs, na * sizeof(*v));
+			if (!v) {
+				fail(e, el, "out of memory");
+				goto out;
+			}
+			r->msgs = v;
+			r->msgs_alloc = na;
+		}
+		m.content = content.str;
+		m.content_len = content.len;
+		content.str = NULL;
+		if (fr.type == JS_STRING) {
+			m.finish_reason = fr.str;
+			fr.str = NULL;
+		}
+		r->msgs[r->nmsgs++] = m;
+	}
+out:
+	free(role.str);
+	free(content.str);
+	free(fr.str);
+	return rc;
+}
+
+static int scan_record(struct jscan *j, struct record *r, char *err, size_t errlen)
+{
+	struct buf key, tmp;
+	int n = 0, more, rc = -1;
+
+	buf_init(&key, 0);
+	buf_init(&tmp, 0);
+	for (int i = 0; i < F_COUNT; i++)
+		r->f[i].type = JS_ERROR;
+	if (jscan_enter(j, '{'))
+		goto out;
+	while ((more = jscan_next(j, '}', &n)) == 1) {
+		int k;
+		buf_reset(&key);
+		if (jscan_key(j, &key))
+			goto out;
+		for (k = 0; k < F_COUNT; k++)
+			if (!strcmp(buf_cstr(&key), field_names[k]))
+				break;
+		if (k == F_COUNT) {
+			if (jscan_skip(j))
+				goto out;
+			continue;
+		}
+		if (r->f[k].type != JS_ERROR) {
+			j->err = "duplicate object key";
+			j->err_pos = j->pos;
+			goto out;
+		}
+		if (k == F_MESSAGES) {
+			int m = 0, mm;
+			r->f[k].type = jscan_peek(j);
+			if (r->f[k].type != JS_ARRAY) {
+				if (jscan_skip(j))
+					goto out;
+				continue;
+			}
+			if (jscan_enter(j, '['))
+				goto out;
+			while ((mm = jscan_next(j, ']', &m)) == 1)
+				if (scan_message(j, r, (size_t)m - 1, &key, &tmp))
+					goto out;
+			if (mm < 0)
+				goto out;
+			r->f[k].len = (size_t)m;
+			continue;
+		}
+		if (k == F_METADATA) {
+			r->f[k].type = jscan_peek(j);
+			r->meta_start = j->pos;
+			if (jscan_skip(j))
+				goto out;
+			r->meta_end = j->pos;
+			continue;
+		}
+		if (read_field(j, &r->f[k], &tmp))
+			goto out;
+	}
+	if (more == 0 && jscan_end(j))
+		rc = 0;
+out:
+	if (rc)
+		fail(err, errlen, "malformed JSON at column %zu: %s", j->err_pos + 1,
+		     j->err ? j->err : "invalid document");
+	buf_release(&key);
+	buf_release(&tmp);
+	return rc;
+}
+
 int conv_parse(const char *text, size_t len, struct conversation *c, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *root;
-	const json_t *msgs, *meta, *cid, *created;
+	struct jscan j;
+	struct record r;
+	struct field *f;
+	enum jscan_type top;
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		/* jansson quotes the offending input ("near '...'"); that text may
-		 * be personal data, so the quote is cut from the message */
-		char *near = strstr(jerr.text, " near ");
-		if (near)
-			*near = '\0';
-		fail(err, errlen, "malformed JSON at column %d: %s", jerr.column, jerr.text);
+	memset(&r, 0, sizeof(r));
+	jscan_init(&j, text, len);
+	top = jscan_peek(&j);
+	if (top == JS_ERROR) {
+		fail(err, errlen, "malformed JSON at column %zu: %s", j.err_pos + 1, j.err);
 		return -1;
 	}
-	if (!json_is_object(root)) {
-		fail(err, errlen, "expected a JSON object, got %s", type_name(root));
-		goto out;
+	if (top != JS_OBJECT) {
+		/* still report malformed text as such */
+		if (jscan_skip(&j) || !jscan_end(&j))
+			fail(err, errlen, "malformed JSON at column %zu: %s", j.err_pos + 1, j.err);
+		else
+			fail(err, errlen, "expected a JSON object, got %s", jtype_name(top));
+		return -1;
 	}
+	if (scan_record(&j, &r, err, errlen))
+		goto out;
 
-	cid = json_object_get(root, "conversation_id");
-	if (cid && !json_is_null(cid)) {
-		if (!json_is_string(cid)) {
-			fail(err, errlen, "field 'conversation_id': expected a string, got %s", type_name(cid));
+	f = &r.f[F_CONVERSATION_ID];
+	if (f->type != JS_ERROR && f->type != JS_NULL) {
+		if (f->type != JS_STRING) {
+			fail(err, errlen, "field 'conversation_id': expected a string, got %s", jtype_name(f->type));
 			goto out;
 		}
-		if (!conv_id_valid(json_string_value(cid), json_string_length(cid))) {
+		if (!conv_id_valid(f->str, f->len)) {
 			fail(err, errlen, "field 'conversation_id': must be 1-%d characters of A-Z a-z 0-9 . _ : -",
 			     CONV_ID_MAX);
 			goto out;
 		}
-		if (!(c->id = dup_string(cid, NULL))) {
-			fail(err, errlen, "out of memory");
-			goto out;
-		}
+		c->id = f->str;
+		f->str = NULL;
 	}
-	if (opt_string(root, "user_id", CONV_USER_ID_MAX, true, &c->user_id, NULL, err, errlen) ||
-	    opt_string(root, "session_id", CONV_USER_ID_MAX, false, &c->session_id, NULL, err, errlen) ||
-	    opt_string(root, "model", 128, false, &c->model, NULL, err, errlen))
+	if (take_string(&r.f[F_USER_ID], "user_id", CONV_USER_ID_MAX, true, &c->user_id, NULL, err, errlen) ||
+	    take_string(&r.f[F_SESSION_ID], "session_id", CONV_USER_ID_MAX, false, &c->session_id, NULL, err,
+			errlen) ||
+	    take_string(&r.f[F_MODEL], "model", 128, false, &c->model, NULL, err, errlen))
 		goto out;
-
-	created = json_object_get(root, "created_at");
-	if (created && !json_is_null(created)) {
-		if (!json_is_string(created) ||
-		    time_parse_rfc3339(json_string_value(created), json_string_length(created), &c->created_at)) {
+	f = &r.f[F_CREATED_AT];
+	if (f->type != JS_ERROR && f->type != JS_NULL) {
+		if (f->type != JS_STRING || time_parse_rfc3339(f->str, f->len, &c->created_at)) {
 			fail(err, errlen, "field 'created_at': expected an RFC 3339 timestamp such as 2026-11-20T14:03:00Z");
 			goto out;
 		}
 		c->has_created_at = true;
 	}
-
-	msgs = json_object_get(root, "messages");
-	if (msgs && json_object_get(root, "question")) {
+	if (r.f[F_MESSAGES].type != JS_ERROR && r.f[F_QUESTION].type != JS_ERROR) {
 		fail(err, errlen, "record has both 'messages' and 'question': use one shape");
 		goto out;
 	}
-	if (msgs) {
+	if (r.f[F_MESSAGES].type != JS_ERROR) {
 		c->shape = CONV_SHAPE_MESSAGES;
-		if (!json_is_array(msgs)) {
-			fail(err, errlen, "field 'messages': expected an array, got %s", type_name(msgs));
+		if (r.f[F_MESSAGES].type != JS_ARRAY) {
+			fail(err, errlen, "field 'messages': expected an array, got %s", jtype_name(r.f[F_MESSAGES].type));
 			goto out;
 		}
-		if (parse_messages(msgs, c, err, errlen))
+		if (r.msg_err[0]) {
+			fail(err, errlen, "%s", r.msg_err);
 			goto out;
-		if (opt_string(root, "context", 0, false, &c->context, NULL, err, errlen) ||
-		    opt_string(root, "language", 64, false, &c->language, NULL, err, errlen) ||
-		    opt_string(root, "framework", 64, false, &c->framework, NULL, err, errlen))
+		}
+		if (r.nmsgs == 0) {
+			fail(err, errlen, "field 'messages': must not be empty");
 			goto out;
-	} else if (json_object_get(root, "question")) {
+		}
+		c->messages = r.msgs;
+		c->nmessages = r.nmsgs;
+		r.msgs = NULL;
+		r.nmsgs = 0;
+	} else if (r.f[F_QUESTION].type != JS_ERROR) {
+		char *q = NULL, *a = NULL;
+		size_t qlen = 0, alen = 0;
 		c->shape = CONV_SHAPE_SIMPLE;
-		if (parse_simple(root, c, err, errlen))
+		if (take_string(&r.f[F_QUESTION], "question", 0, true, &q, &qlen, err, errlen))
 			goto out;
+		if (r.f[F_ANSWER].type == JS_ERROR) {
+			free(q);
+			fail(err, errlen, "missing required field 'answer'");
+			goto out;
+		}
+		if (take_string(&r.f[F_ANSWER], "answer", 0, false, &a, &alen, err, errlen) || !a) {
+			if (!a && r.f[F_ANSWER].type == JS_NULL)
+				fail(err, errlen, "field 'answer': expected a string, got null");
+			free(q);
+			free(a);
+			goto out;
+		}
+		c->messages = calloc(2, sizeof(*c->messages));
+		if (!c->messages) {
+			free(q);
+			free(a);
+			fail(err, errlen, "out of memory");
+			goto out;
+		}
+		c->messages[0] = (struct conv_message){ ROLE_USER, q, qlen, NULL };
+		c->messages[1] = (struct conv_message){ ROLE_ASSISTANT, a, alen, NULL };
+		c->nmessages = 2;
 	} else {
 		fail(err, errlen, "missing required field 'messages' (or 'question' and 'answer')");
 		goto out;
 	}
+	if (take_string(&r.f[F_CONTEXT], "context", 0, false, &c->context, NULL, err, errlen) ||
+	    take_string(&r.f[F_LANGUAGE], "language", 64, false, &c->language, NULL, err, errlen) ||
+	    take_string(&r.f[F_FRAMEWORK], "framework", 64, false, &c->framework, NULL, err, errlen))
+		goto out;
 
-	meta = json_object_get(root, "metadata");
-	if (meta && !json_is_null(meta)) {
-		if (!json_is_object(meta)) {
-			fail(err, errlen, "field 'metadata': expected an object, got %s", type_name(meta));
+	f = &r.f[F_METADATA];
+	if (f->type != JS_ERROR && f->type != JS_NULL) {
+		json_error_t jerr;
+		if (f->type != JS_OBJECT) {
+			fail(err, errlen, "field 'metadata': expected an object, got %s", jtype_name(f->type));
 			goto out;
 		}
-		if (!json_depth_ok(meta, 1)) {
+		c->metadata = json_loadb(text + r.meta_start, r.meta_end - r.meta_start, JSON_REJECT_DUPLICATES, &jerr);
+		if (!c->metadata) {
+			/* the text was checked already: duplicates or limits */
+			char *near = strstr(jerr.text, " near ");
+			if (near)
+				*near = '\0';
+			fail(err, errlen, "malformed JSON at column %zu: %s", r.meta_start + (size_t)jerr.column, jerr.text);
+			goto out;
+		}
+		if (!json_depth_ok(c->metadata, 1)) {
 			fail(err, errlen, "field 'metadata': nested deeper than %d levels", METADATA_MAX_DEPTH);
 			goto out;
 		}
-		c->metadata = json_incref((json_t *)meta);
 	}
 	rc = 0;
 out:
-	json_decref(root);
+	record_release(&r);
 	if (rc)
 		conv_release(c);
 	return rc;

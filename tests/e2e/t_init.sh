@@ -22,3 +22,11 @@ head -c 5000 /dev/urandom > junk.db
 "$CERBERUS" stats --store junk.db 2> junk.txt; eq "corrupt store exit" $? 1
 contains "corrupt store named" junk.txt "junk.db"
 eq "corrupt store: one line" "$(wc -l < junk.txt)" 1
+"$CERBERUS" init --store newer.db > /dev/null
+sqlite3 newer.db 'PRAGMA user_version = 99'
+"$CERBERUS" stats --store newer.db 2> newer.txt; eq "newer schema exit" $? 1
+contains "newer schema said" newer.txt "newer than this cerberus"
+sqlite3 foreign.db 'CREATE TABLE t(x)'
+: > foreign.key
+"$CERBERUS" stats --store foreign.db 2> foreign.txt; eq "foreign db exit" $? 1
+contains "not ours" foreign.txt "not a cerberus store"
