@@ -1,8 +1,8 @@
 /* format: export formats (see format.h). */
 #include "core/format.h"
 #include "util/buf.h"
+#include "util/jscan.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,54 +16,104 @@ bool format_known(const char *name)
 	return false;
 }
 
-/* Messages with the context folded into the first user message. */
-static int with_context(const char *messages, size_t len, const char *ctx, size_t ctx_len, struct buf *out)
+/* The raw (still JSON-escaped) bytes of the top-level string "context" in
+ * extra, or false when there is none or it is empty. */
+static bool find_context(const char *extra, size_t len, const char **ctx, size_t *ctx_len)
 {
-	json_t *arr = json_loadb(messages, len, 0, NULL), *m;
-	char *text = NULL;
-	size_t i;
-	int rc = -1;
+	struct jscan j;
+	struct buf key = BUF_INIT;
+	int n = 0;
+	bool found = false;
 
-	if (!json_is_array(arr))
+	jscan_init(&j, extra, len);
+	if (jscan_enter(&j, '{'))
 		goto out;
-	json_array_foreach(arr, i, m) {
-		json_t *role = json_object_get(m, "role"), *content = json_object_get(m, "content");
-		struct buf b = BUF_INIT;
-		if (!json_is_string(role) || strcmp(json_string_value(role), "user") || !json_is_string(content))
-			continue;
-		if (buf_append(&b, json_string_value(content), json_string_length(content)) ||
-		    buf_append(&b, "\n\n", 2) || buf_append(&b, ctx, ctx_len) ||
-		    json_object_set_new(m, "content", json_stringn(b.data, b.len))) {
-			buf_release(&b);
-			goto out;
+	while (jscan_next(&j, '}', &n) == 1) {
+		size_t start;
+		buf_reset(&key);
+		if (jscan_key(&j, &key))
+			break;
+		if (!strcmp(buf_cstr(&key), "context") && jscan_peek(&j) == JS_STRING) {
+			start = j.pos;
+			if (jscan_skip(&j))
+				break;
+			*ctx = extra + start + 1;
+			*ctx_len = j.pos - start - 2;
+			found = *ctx_len > 0;
+			break;
 		}
-		buf_release(&b);
-		break;
+		if (jscan_skip(&j))
+			break;
 	}
-	text = json_dumps(arr, JSON_COMPACT);
-	if (text && !buf_puts(out, "{\"messages\":") && !buf_puts(out, text) && !buf_puts(out, "}\n"))
-		rc = 0;
 out:
-	free(text);
-	json_decref(arr);
-	return rc;
+	buf_release(&key);
+	return found;
+}
+
+/* Byte offset of the closing quote of the first user message's content in
+ * the stored messages array; 0 when there is none. */
+static size_t first_user_content_end(const char *msgs, size_t len)
+{
+	struct jscan j;
+	struct buf key = BUF_INIT, role = BUF_INIT;
+	int n = 0, more;
+	size_t found = 0;
+
+	jscan_init(&j, msgs, len);
+	if (jscan_enter(&j, '['))
+		goto out;
+	while (!found && (more = jscan_next(&j, ']', &n)) == 1) {
+		int k = 0;
+		size_t content_end = 0;
+		buf_reset(&role);
+		if (jscan_enter(&j, '{'))
+			break;
+		while (jscan_next(&j, '}', &k) == 1) {
+			buf_reset(&key);
+			if (jscan_key(&j, &key))
+				goto out;
+			if (!strcmp(buf_cstr(&key), "role") && jscan_peek(&j) == JS_STRING) {
+				if (jscan_string(&j, &role))
+					goto out;
+			} else if (!strcmp(buf_cstr(&key), "content") && jscan_peek(&j) == JS_STRING) {
+				if (jscan_skip(&j))
+					goto out;
+				content_end = j.pos - 1;
+			} else if (jscan_skip(&j)) {
+				goto out;
+			}
+		}
+		if (j.err)
+			break;
+		if (content_end && !strcmp(buf_cstr(&role), "user"))
+			found = content_end;
+	}
+out:
+	buf_release(&key);
+	buf_release(&role);
+	return j.err ? 0 : found;
 }
 
 int format_openai(const char *messages, size_t messages_len, const char *extra, size_t extra_len,
 		  struct buf *out)
 {
-	json_t *x = NULL, *ctx;
-	int rc;
+	struct jscan j;
+	const char *ctx;
+	size_t ctx_len, at;
 
-	if (extra && extra_len && memmem(extra, extra_len, "\"context\":", 10)) {
-		x = json_loadb(extra, extra_len, 0, NULL);
-		ctx = json_object_get(x, "context");
-		if (json_is_string(ctx) && json_string_length(ctx) > 0) {
-			rc = with_context(messages, messages_len, json_string_value(ctx), json_string_length(ctx), out);
-			json_decref(x);
-			return rc;
-		}
-		json_decref(x);
+	/* never write an invalid line, even from a damaged store */
+	jscan_init(&j, messages, messages_len);
+	if (jscan_peek(&j) != JS_ARRAY || jscan_skip(&j) || !jscan_end(&j))
+		return -1;
+	/* context is spliced in as escaped text: both sides are already JSON */
+	if (extra && extra_len && memmem(extra, extra_len, "\"context\":", 10) &&
+	    find_context(extra, extra_len, &ctx, &ctx_len) &&
+	    (at = first_user_content_end(messages, messages_len)) > 0) {
+		if (buf_puts(out, "{\"messages\":") || buf_append(out, messages, at) || buf_puts(out, "\\n\\n") ||
+		    buf_append(out, ctx, ctx_len) || buf_append(out, messages + at, messages_len - at) ||
+		    buf_puts(out, "}\n"))
+			return -1;
+		return 0;
 	}
 	if (buf_puts(out, "{\"messages\":") || buf_append(out, messages, messages_len) || buf_puts(out, "}\n"))
 		return -1;

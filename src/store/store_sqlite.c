@@ -52,7 +52,20 @@ static const char *const migrations[] = {
 	" rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
 	" comment TEXT,"
 	" created_at INTEGER NOT NULL,"
-	" PRIMARY KEY (conversation, user_pseudo)) WITHOUT ROWID;",
+	" PRIMARY KEY (conversation, user_pseudo)) WITHOUT ROWID;"
+	/* the statistics scan reads only this index (about a fifth of the table) */
+	"CREATE INDEX conversations_stats ON conversations(day, flags, response_chars, rating_sum,"
+	" rating_count, langs, frameworks, redactions);"
+	/* the rating histogram, kept by triggers so no code path can forget it */
+	"CREATE TABLE rating_counts(rating INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"INSERT INTO rating_counts(rating, n) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0);"
+	"CREATE TRIGGER ratings_ai AFTER INSERT ON ratings BEGIN"
+	" UPDATE rating_counts SET n = n + 1 WHERE rating = new.rating; END;"
+	"CREATE TRIGGER ratings_ad AFTER DELETE ON ratings BEGIN"
+	" UPDATE rating_counts SET n = n - 1 WHERE rating = old.rating; END;"
+	"CREATE TRIGGER ratings_au AFTER UPDATE OF rating ON ratings BEGIN"
+	" UPDATE rating_counts SET n = n - 1 WHERE rating = old.rating;"
+	" UPDATE rating_counts SET n = n + 1 WHERE rating = new.rating; END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -488,7 +501,7 @@ static int sqlite_scan_stats(store *s, int (*cb)(void *, const struct store_stat
 
 	if (sqlite3_prepare_v2(ss->db,
 			       "SELECT day, response_chars, rating_sum, rating_count, flags, langs, frameworks,"
-			       " redactions FROM conversations",
+			       " redactions FROM conversations INDEXED BY conversations_stats",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_err(ss, "cannot scan");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -517,7 +530,7 @@ static int sqlite_rating_histogram(store *s, long hist[6])
 	int rc;
 
 	memset(hist, 0, 6 * sizeof(*hist));
-	if (sqlite3_prepare_v2(ss->db, "SELECT rating, count(*) FROM ratings GROUP BY rating", -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(ss->db, "SELECT rating, n FROM rating_counts", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_err(ss, "cannot read ratings");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -254,6 +254,19 @@ Test(format, openai_plain_and_context)
 				       "{\"role\":\"assistant\",\"content\":\"because\"}]}\n");
 	buf_reset(&b);
 	cr_assert_neq(format_openai("[{", 2, "{\"context\":\"c\"}", 15, &b), 0, "malformed stored JSON");
+	cr_assert_neq(format_openai("[{", 2, NULL, 0, &b), 0, "malformed stored JSON");
+	buf_reset(&b);
+	{
+		/* escapes in the context are carried over as they are */
+		const char *m2 = "[{\"role\":\"system\",\"content\":\"s\"},{\"content\":\"q\\\"x\",\"role\":\"user\"}]";
+		const char *x2 = "{\"metadata\":{\"context\":1},\"context\":\"a\\n\\\"b\\u00e9\"}";
+		cr_assert_eq(format_openai(m2, strlen(m2), x2, strlen(x2), &b), 0);
+		cr_assert_str_eq(buf_cstr(&b), "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
+					       "{\"content\":\"q\\\"x\\n\\na\\n\\\"b\\u00e9\",\"role\":\"user\"}]}\n");
+		buf_reset(&b);
+		cr_assert_eq(format_openai(m2, strlen(m2), "{\"context\":\"\"}", 14, &b), 0);
+		cr_assert_eq(strstr(buf_cstr(&b), "\\n\\n"), NULL, "an empty context adds nothing");
+	}
 	cr_assert(format_known("openai"));
 	cr_assert_not(format_known("csv"));
 	buf_release(&b);
