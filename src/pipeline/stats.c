@@ -17,6 +17,7 @@
 /* A small hash table: key (a string or a day number) -> two counters. */
 struct tally_entry {
 	char *key;      /* NULL for day tables */
+	uint64_t h;     /* hash of key, compared before the key */
 	int64_t day;
 	long a, b;
 	bool used;
@@ -51,7 +52,8 @@ static struct tally_entry *tally_slot(struct tally *t, const char *key, int64_t 
 
 	if ((t->n + 1) * 2 > t->cap && tally_grow(t))
 		return NULL;
-	i = (key ? hash_bytes(key, len) : hash_day(day)) & (t->cap - 1);
+	uint64_t h = key ? hash_bytes(key, len) : hash_day(day);
+	i = h & (t->cap - 1);
 	for (;; i = (i + 1) & (t->cap - 1)) {
 		struct tally_entry *e = &t->v[i];
 		if (!e->used) {
@@ -59,10 +61,11 @@ static struct tally_entry *tally_slot(struct tally *t, const char *key, int64_t 
 				return NULL;
 			e->used = true;
 			e->day = day;
+			e->h = h;
 			t->n++;
 			return e;
 		}
-		if (key ? !strcmp(e->key, key) : e->day == day)
+		if (e->h == h && (key ? !strcmp(e->key, key) : e->day == day))
 			return e;
 	}
 }
@@ -81,8 +84,7 @@ static int tally_grow(struct tally *t)
 	for (size_t i = 0; i < old.cap; i++) {
 		if (!old.v[i].used)
 			continue;
-		size_t j = (old.v[i].key ? hash_bytes(old.v[i].key, strlen(old.v[i].key)) : hash_day(old.v[i].day)) &
-			   (t->cap - 1);
+		size_t j = old.v[i].h & (t->cap - 1);
 		while (t->v[j].used)
 			j = (j + 1) & (t->cap - 1);
 		t->v[j] = old.v[i];
@@ -107,6 +109,9 @@ struct agg {
 	long rating_sum, rating_count;
 	long rejected[Q_NREASONS];
 	struct tally days, langs, fws, reds;
+	bool day_run;            /* the last row's day and its slot in days */
+	int64_t day_run_day;
+	size_t day_run_slot;
 	bool oom;
 };
 
@@ -127,10 +132,16 @@ static int agg_row(void *ctx, const struct store_stats_row *r)
 		a->hq++;
 	for (unsigned i = 0; i < Q_NREASONS; i++)
 		a->rejected[i] += (reasons >> i) & 1;
-	if (!(e = tally_slot(&a->days, NULL, r->day)))
-		goto oom;
-	e->a++;
-	e->b += !reasons;
+	if (!a->day_run || a->day_run_day != r->day) {
+		if (!(e = tally_slot(&a->days, NULL, r->day)))
+			goto oom;
+		a->day_run = true;
+		a->day_run_day = r->day;
+		a->day_run_slot = (size_t)(e - a->days.v);
+	}
+	/* the slot stays valid: the day table only grows when a day is added */
+	a->days.v[a->day_run_slot].a++;
+	a->days.v[a->day_run_slot].b += !reasons;
 	if (!a->detail)
 		return 0;
 	/* whole lists are tallied here and split once at the end: few distinct */
