@@ -10,6 +10,11 @@ export CERBERUS_NOW=2026-11-25T18:00:00Z
 unset CERBERUS_KEY CERBERUS_STORE CERBERUS_KEY_FILE
 E2E_PASS=0 E2E_FAIL=0
 source "$ROOT/tests/e2e/lib.sh"
+# sanitizer reports go to files, so that one in a command whose exit status
+# a test does not look at still fails the run
+san=$(mktemp -d /tmp/cerberus-san.XXXXXX)
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$san/asan"
+[ -n "${UBSAN_OPTIONS:-}" ] && export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$san/ubsan"
 for f in "$ROOT"/tests/e2e/t_*.sh; do
 	E2E_FILE=$(basename "$f")
 	T=$(mktemp -d /tmp/cerberus-e2e.XXXXXX)
@@ -19,6 +24,11 @@ for f in "$ROOT"/tests/e2e/t_*.sh; do
 	[ "$E2E_FAIL" -eq "$before" ] && echo "e2e $E2E_FILE: ok" || echo "e2e $E2E_FILE: FAILED"
 	rm -rf "$T"
 done
+if ls "$san"/* > /dev/null 2>&1; then
+	E2E_FAIL=$((E2E_FAIL + 1))
+	echo "e2e: sanitizer reports:"; head -50 "$san"/*
+fi
+rm -rf "$san"
 echo "e2e: $E2E_PASS passed, $E2E_FAIL failed"
 echo "$E2E_PASS $E2E_FAIL" > "$(dirname "$CERBERUS")/e2e.tally"
 [ "$E2E_FAIL" -eq 0 ]
