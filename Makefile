@@ -71,7 +71,7 @@ FUZZ_LIBSRC := $(filter-out src/main.c,$(SRC))
 
 build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -D_GNU_SOURCE -DCERBERUS_VERSION='"$(VERSION)"' -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
 	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 fuzz: $(FUZZ_BIN)

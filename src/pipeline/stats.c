@@ -94,6 +94,19 @@ static int tally_grow(struct tally *t)
 	return 0;
 }
 
+/* Count one more of key (nothing for ""). 0, or -1 when memory ran out. */
+static int tally_count(struct tally *t, const char *key)
+{
+	struct tally_entry *e;
+
+	if (!*key)
+		return 0;
+	if (!(e = tally_slot(t, key, 0)))
+		return -1;
+	e->a++;
+	return 0;
+}
+
 static void tally_release(struct tally *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
@@ -145,18 +158,9 @@ static int agg_row(void *ctx, const struct store_stats_row *r)
 	if (!a->detail)
 		return 0;
 	/* whole lists are tallied here and split once at the end: few distinct */
-	if (*r->langs && !(e = tally_slot(&a->langs, r->langs, 0)))
+	if (tally_count(&a->langs, r->langs) || tally_count(&a->fws, r->frameworks) ||
+	    tally_count(&a->reds, r->redactions))
 		goto oom;
-	if (*r->langs)
-		e->a++;
-	if (*r->frameworks && !(e = tally_slot(&a->fws, r->frameworks, 0)))
-		goto oom;
-	if (*r->frameworks)
-		e->a++;
-	if (*r->redactions && !(e = tally_slot(&a->reds, r->redactions, 0)))
-		goto oom;
-	if (*r->redactions)
-		e->a++;
 	return 0;
 oom:
 	a->oom = true;
