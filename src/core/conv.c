@@ -51,8 +51,7 @@ void conv_release(struct conversation *c)
 	free(c->context);
 	free(c->language);
 	free(c->framework);
-	if (c->metadata)
-		json_decref(c->metadata);
+	free(c->metadata);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -68,26 +67,6 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-static int json_depth_ok(const json_t *v, int depth)
-{
-	size_t i;
-	const char *k;
-	json_t *x;
-
-	if (depth > METADATA_MAX_DEPTH)
-		return 0;
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x)
-			if (!json_depth_ok(x, depth + 1))
-				return 0;
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			if (!json_depth_ok(x, depth + 1))
-				return 0;
-	}
-	return 1;
 }
 
 /* What the scan found for one field, before validation. */
@@ -189,6 +168,7 @@ static const char *const field_names[F_COUNT] = {
 struct record {
 	struct field f[F_COUNT];
 	size_t meta_start, meta_end;
+	int meta_depth;
 	char msg_err[200];      /* the first problem inside messages */
 	struct conv_message *msgs;
 	size_t nmsgs, msgs_alloc;
@@ -334,9 +314,11 @@ static int scan_record(struct jscan *j, struct record *r, char *err, size_t errl
 		if (k == F_METADATA) {
 			r->f[k].type = jscan_peek(j);
 			r->meta_start = j->pos;
+			j->max_depth = j->depth;
 			if (jscan_skip(j))
 				goto out;
 			r->meta_end = j->pos;
+			r->meta_depth = j->max_depth - j->depth;
 			continue;
 		}
 		if (read_field(j, &r->f[k], &tmp))
@@ -468,24 +450,21 @@ int conv_parse(const char *text, size_t len, struct conversation *c, char *err, 
 
 	f = &r.f[F_METADATA];
 	if (f->type != JS_ERROR && f->type != JS_NULL) {
-		json_error_t jerr;
 		if (f->type != JS_OBJECT) {
 			fail(err, errlen, "field 'metadata': expected an object, got %s", jtype_name(f->type));
 			goto out;
 		}
-		c->metadata = json_loadb(text + r.meta_start, r.meta_end - r.meta_start, JSON_REJECT_DUPLICATES, &jerr);
-		if (!c->metadata) {
-			/* the text was checked already: duplicates or limits */
-			char *near = strstr(jerr.text, " near ");
-			if (near)
-				*near = '\0';
-			fail(err, errlen, "malformed JSON at column %zu: %s", r.meta_start + (size_t)jerr.column, jerr.text);
-			goto out;
-		}
-		if (!json_depth_ok(c->metadata, 1)) {
+		if (r.meta_depth > METADATA_MAX_DEPTH) {
 			fail(err, errlen, "field 'metadata': nested deeper than %d levels", METADATA_MAX_DEPTH);
 			goto out;
 		}
+		c->metadata_len = r.meta_end - r.meta_start;
+		if (!(c->metadata = malloc(c->metadata_len + 1))) {
+			fail(err, errlen, "out of memory");
+			goto out;
+		}
+		memcpy(c->metadata, text + r.meta_start, c->metadata_len);
+		c->metadata[c->metadata_len] = '\0';
 	}
 	rc = 0;
 out:
@@ -513,56 +492,88 @@ static int scrub_str(char **p, size_t *lenp, const struct scrubber *s, struct sc
 	return 0;
 }
 
-static json_t *scrub_json(json_t *v, const struct scrubber *s, struct scrub_counts *counts,
-			  struct buf *tmp);
-
-static json_t *scrub_json(json_t *v, const struct scrubber *s, struct scrub_counts *counts,
-			  struct buf *tmp)
+/*
+ * Copy the JSON value at j to out with every string (keys included) passed
+ * through the scrubber, or, when out is NULL, only look for findings.
+ * The text was validated when the record was parsed.
+ */
+static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_counts *counts, struct buf *out,
+		     struct buf *tmp, struct buf *clean, struct scrub_findings *f, bool *found)
 {
-	json_t *out = NULL, *x, *y;
-	const char *k;
-	size_t i;
+	enum jscan_type t = jscan_peek(j);
+	size_t start = j->pos;
+	int n = 0, more;
 
-	if (json_is_string(v)) {
+	switch (t) {
+	case JS_STRING:
 		buf_reset(tmp);
-		if (scrub_text(s, json_string_value(v), json_string_length(v), tmp, counts))
-			return NULL;
-		return json_stringn(buf_cstr(tmp), tmp->len);
-	}
-	if (json_is_object(v)) {
-		if (!(out = json_object()))
-			return NULL;
-		json_object_foreach(v, k, x) {
-			char *key;
-			if (!(y = scrub_json(x, s, counts, tmp)))
-				goto fail;
-			buf_reset(tmp);
-			if (scrub_text(s, k, strlen(k), tmp, counts)) {
-				json_decref(y);
-				goto fail;
-			}
-			key = buf_detach(tmp);
-			if (json_object_set_new(out, key, y)) {
-				free(key);
-				goto fail;
-			}
-			free(key);
+		if (jscan_string(j, tmp))
+			return -1;
+		if (!out) {
+			f->n = 0;
+			if (scrub_find(s, buf_cstr(tmp), tmp->len, f))
+				return -1;
+			*found |= f->n > 0;
+			return 0;
 		}
-		return out;
-	}
-	if (json_is_array(v)) {
-		if (!(out = json_array()))
-			return NULL;
-		json_array_foreach(v, i, x) {
-			if (!(y = scrub_json(x, s, counts, tmp)) || json_array_append_new(out, y))
-				goto fail;
+		buf_reset(clean);
+		if (scrub_text(s, buf_cstr(tmp), tmp->len, clean, counts))
+			return -1;
+		return jsonw_string(out, buf_cstr(clean), clean->len) ? -1 : 0;
+	case JS_OBJECT:
+	case JS_ARRAY: {
+		char open = t == JS_OBJECT ? '{' : '[', close = t == JS_OBJECT ? '}' : ']';
+		if (jscan_enter(j, open) || (out && buf_putc(out, open)))
+			return -1;
+		while ((more = jscan_next(j, close, &n)) == 1) {
+			if (out && n > 1 && buf_putc(out, ','))
+				return -1;
+			if (t == JS_OBJECT) {
+				/* a key is a string value followed by ':' */
+				if (walk_json(j, s, counts, out, tmp, clean, f, found))
+					return -1;
+				while (j->pos < j->len && j->s[j->pos] != ':')
+					j->pos++;
+				j->pos++;
+				if (out && buf_putc(out, ':'))
+					return -1;
+			}
+			if (walk_json(j, s, counts, out, tmp, clean, f, found))
+				return -1;
 		}
-		return out;
+		if (more < 0 || (out && buf_putc(out, close)))
+			return -1;
+		return 0;
 	}
-	return json_incref(v);
-fail:
-	json_decref(out);
-	return NULL;
+	case JS_NUMBER:
+	case JS_TRUE:
+	case JS_FALSE:
+	case JS_NULL:
+		if (jscan_skip(j))
+			return -1;
+		return out && buf_append(out, j->s + start, j->pos - start) ? -1 : 0;
+	case JS_ERROR:
+		break;
+	}
+	return -1;
+}
+
+static int metadata_walk(const char *text, size_t len, const struct scrubber *s, struct scrub_counts *counts,
+			 struct buf *out, bool *found)
+{
+	struct jscan j;
+	struct buf tmp, clean;
+	struct scrub_findings f = { 0 };
+	int rc;
+
+	buf_init(&tmp, 0);
+	buf_init(&clean, 0);
+	jscan_init(&j, text, len);
+	rc = walk_json(&j, s, counts, out, &tmp, &clean, &f, found) || !jscan_end(&j) ? -1 : 0;
+	buf_release(&tmp);
+	buf_release(&clean);
+	scrub_findings_release(&f);
+	return rc;
 }
 
 int conv_scrub(struct conversation *c, const struct scrubber *s, struct scrub_counts *counts)
@@ -583,11 +594,16 @@ int conv_scrub(struct conversation *c, const struct scrubber *s, struct scrub_co
 	if (c->framework && scrub_str(&c->framework, NULL, s, counts, &tmp))
 		goto out;
 	if (c->metadata) {
-		json_t *m = scrub_json(c->metadata, s, counts, &tmp);
-		if (!m)
+		struct buf m;
+		bool unused = false;
+		buf_init(&m, 0);
+		if (metadata_walk(c->metadata, c->metadata_len, s, counts, &m, &unused)) {
+			buf_release(&m);
 			goto out;
-		json_decref(c->metadata);
-		c->metadata = m;
+		}
+		free(c->metadata);
+		c->metadata_len = m.len;
+		c->metadata = buf_detach(&m);
 	}
 	rc = 0;
 out:
@@ -606,27 +622,6 @@ static int find_any(const struct scrubber *s, const char *p, size_t len, struct 
 	return 0;
 }
 
-static int json_has_pii(const json_t *v, const struct scrubber *s, struct scrub_findings *f,
-			bool *found)
-{
-	const char *k;
-	json_t *x;
-	size_t i;
-
-	if (json_is_string(v))
-		return find_any(s, json_string_value(v), json_string_length(v), f, found);
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x)
-			if (find_any(s, k, strlen(k), f, found) || json_has_pii(x, s, f, found))
-				return -1;
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			if (json_has_pii(x, s, f, found))
-				return -1;
-	}
-	return 0;
-}
-
 int conv_has_pii(const struct conversation *c, const struct scrubber *s, bool *found)
 {
 	struct scrub_findings f = { 0 };
@@ -638,7 +633,7 @@ int conv_has_pii(const struct conversation *c, const struct scrubber *s, bool *f
 			goto out;
 	if (c->context && find_any(s, c->context, strlen(c->context), &f, found))
 		goto out;
-	if (c->metadata && json_has_pii(c->metadata, s, &f, found))
+	if (c->metadata && metadata_walk(c->metadata, c->metadata_len, s, NULL, NULL, found))
 		goto out;
 	rc = 0;
 out:
@@ -700,13 +695,9 @@ int conv_extra_json(const struct conversation *c, struct buf *out)
 			rc = buf_putc(out, ']');
 	}
 	if (!rc && c->metadata) {
-		char *m = json_dumps(c->metadata, JSON_COMPACT);
-		if (!m)
-			return -1;
 		rc = buf_puts(out, out->len - start > 1 ? ",\"metadata\":" : "\"metadata\":");
 		if (!rc)
-			rc = buf_puts(out, m);
-		free(m);
+			rc = buf_append(out, c->metadata, c->metadata_len);
 	}
 	return rc ? rc : buf_putc(out, '}');
 }

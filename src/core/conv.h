@@ -10,12 +10,13 @@
  *    "language"?, "framework"?, "created_at"?}
  * which becomes a user message and an assistant message. Unknown keys are
  * ignored (logs from newer clients still load); known keys with the wrong
- * type are errors. Pure: no I/O.
+ * type are errors. "metadata" is kept as JSON text (any object nested at
+ * most 32 deep); its keys and string values are scrubbed like any text.
+ * Pure: no I/O.
  */
 #ifndef CERBERUS_CONV_H
 #define CERBERUS_CONV_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,7 +47,8 @@ struct conversation {
 	int64_t created_at;
 	bool has_created_at;
 	char *model, *context, *language, *framework;  /* may be NULL */
-	json_t *metadata;     /* an object, or NULL; owned */
+	char *metadata;       /* a JSON object's text, or NULL; owned */
+	size_t metadata_len;
 	struct conv_message *messages;
 	size_t nmessages;
 };

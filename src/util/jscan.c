@@ -10,6 +10,7 @@ void jscan_init(struct jscan *j, const char *s, size_t len)
 	j->len = len;
 	j->pos = 0;
 	j->depth = 0;
+	j->max_depth = 0;
 	j->err = NULL;
 	j->err_pos = 0;
 }
@@ -243,6 +244,8 @@ int jscan_enter(struct jscan *j, char open)
 		return fail(j, open == '{' ? "expected an object" : "expected an array");
 	if (++j->depth > JSCAN_MAX_DEPTH)
 		return fail(j, "nested too deeply");
+	if (j->depth > j->max_depth)
+		j->max_depth = j->depth;
 	j->pos++;
 	return 0;
 }

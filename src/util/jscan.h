@@ -36,6 +36,7 @@ struct jscan {
 	size_t len;
 	size_t pos;
 	int depth;
+	int max_depth;     /* the deepest nesting reached so far */
 	const char *err;   /* a static message once an error happened */
 	size_t err_pos;    /* byte offset of the error */
 };

@@ -1,5 +1,6 @@
 /* Unit tests for src/core: conv, quality, plan, split, format, pseudo. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/conv.h"
@@ -107,6 +108,31 @@ Test(conv, malformed_json_message_never_quotes_input)
 
 	cr_assert_neq(parse("{\"user_id\": alice@secret.example}", &c, err), 0);
 	cr_assert_null(strstr(err, "alice"), "%s", err);
+}
+
+Test(conv, metadata_scrubbed_as_text)
+{
+	struct conversation c;
+	struct scrub_counts counts = { { 0 } };
+	struct buf b = BUF_INIT;
+	char err[256];
+	struct scrubber *s = scrubber_new(err, sizeof(err));
+	bool pii = true;
+
+	cr_assert_not_null(s, "%s", err);
+	cr_assert_eq(parse("{\"user_id\":\"u\",\"question\":\"q\",\"answer\":\"a\",\"metadata\": { \"owner\" : "
+			   "\"ann.lee@acme-corp.com\", \"bob.ray@acme-corp.com\": [1, -2.5e3, true, null, {\"x\": \"\\u00e9\"}]}}",
+			   &c, err), 0, "%s", err);
+	cr_assert_eq(conv_scrub(&c, s, &counts), 0);
+	cr_assert_eq(counts.n[SCRUB_EMAIL], 2, "a key and a value");
+	cr_assert_str_eq(c.metadata, "{\"owner\":\"<EMAIL>\",\"<EMAIL>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}");
+	cr_assert_eq(conv_has_pii(&c, s, &pii), 0);
+	cr_assert_not(pii);
+	conv_extra_json(&c, &b);
+	cr_assert_str_eq(buf_cstr(&b), "{\"metadata\":{\"owner\":\"<EMAIL>\",\"<EMAIL>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}}");
+	buf_release(&b);
+	conv_release(&c);
+	scrubber_free(s);
 }
 
 Test(conv, deep_metadata_refused)
