@@ -76,6 +76,16 @@ int line_next(struct line_reader *r, const char **p, size_t *len)
 	size_t used = 0;
 	bool toolong = false, spilled = false;
 
+	if (!r->started) {
+		/* a UTF-8 byte order mark at the start of the stream is not data */
+		r->started = true;
+		while (r->end - r->start < 3 && !r->eof)
+			if (fill(r) < 0)
+				return LINE_ERROR;
+		if (r->end - r->start >= 3 && !memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3))
+			r->start += 3;
+	}
+
 	for (;;) {
 		char *s = r->buf + r->start;
 		size_t avail = r->end - r->start;

@@ -3,7 +3,8 @@
  *
  * A line longer than the cap is not kept: the reader skips to its end and
  * reports it as too long, so one huge line costs no memory and the lines
- * after it are still read. Trailing "\n" and "\r\n" are removed. Lines may
+ * after it are still read. Trailing "\n" and "\r\n" are removed, and so is
+ * a UTF-8 byte order mark at the start of the stream. Lines may
  * contain NUL bytes (the length is exact).
  */
 #ifndef CERBERUS_LINES_H
@@ -22,6 +23,7 @@ struct line_reader {
 	size_t line_cap;
 	long lineno;      /* 1-based number of the line last returned */
 	bool eof;
+	bool started;     /* the byte order mark check is done */
 	int error;        /* errno of a failed read, 0 otherwise */
 };
 

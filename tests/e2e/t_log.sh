@@ -58,3 +58,6 @@ contains "stdin" stdin.txt "logged 1 conversation"
 /usr/bin/time -f '%M' -o mem.txt "$CERBERUS" log huge.jsonl 2> huge.txt; eq "huge line exit" $? 1
 contains "huge named" huge.txt "huge.jsonl:1: line longer than"
 eq "huge line: memory stays small" "$(tail -1 mem.txt | awk '{print ($1 < 60000)}')" 1
+printf '\xEF\xBB\xBF{"conversation_id":"bom1","user_id":"u","question":"q","answer":"a"}\r\n' > bom.jsonl
+"$CERBERUS" log bom.jsonl 2> bom.txt; eq "a file with a byte order mark and CRLF" $? 0
+check "bom record stored" "$CERBERUS" show bom1

@@ -180,6 +180,29 @@ Test(lines, long_line_under_cap_across_chunks)
 	free(s);
 }
 
+Test(lines, byte_order_mark_skipped_once)
+{
+	const char *p;
+	size_t n;
+	struct line_reader r;
+	FILE *f = mem("\xEF\xBB\xBF{}\n\xEF\xBB\xBFx\n", 11);
+
+	line_reader_init(&r, f, 100);
+	cr_assert_eq(line_next(&r, &p, &n), LINE_OK);
+	cr_assert_eq(n, 2);
+	cr_assert(!memcmp(p, "{}", 2));
+	cr_assert_eq(line_next(&r, &p, &n), LINE_OK);
+	cr_assert_eq(n, 4, "only the stream's first mark is dropped");
+	line_reader_release(&r);
+	fclose(f);
+	f = mem("\xEF\xBB", 2);
+	line_reader_init(&r, f, 100);
+	cr_assert_eq(line_next(&r, &p, &n), LINE_OK, "a short stream is data");
+	cr_assert_eq(n, 2);
+	line_reader_release(&r);
+	fclose(f);
+}
+
 Test(lines, nul_bytes_kept)
 {
 	const char *p;
