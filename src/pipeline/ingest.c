@@ -177,7 +177,7 @@ int pipeline_store_prepared(struct pipeline *p, const struct ingest_prep *prep, 
 			    char *err, size_t errlen)
 {
 	struct store_conv sc;
-	struct store_conv_info info;
+	struct store_conv_info info = { 0 };
 	struct quality_input qi;
 	struct quality_thresholds qt;
 	bool exists = false;
@@ -274,12 +274,14 @@ void pipeline_prepare_many(const struct pipeline *p, const char *const *json, co
 	bool started[PREP_MAX_THREADS] = { false };
 	size_t t, per;
 
+	if (n == 0)
+		return;
 	if (nthreads < 1)
 		nthreads = 1;
 	if (nthreads > PREP_MAX_THREADS)
 		nthreads = PREP_MAX_THREADS;
 	if ((size_t)nthreads > n)
-		nthreads = n ? (int)n : 1;
+		nthreads = (int)n;
 	per = (n + (size_t)nthreads - 1) / (size_t)nthreads;
 	for (t = 0; t < (size_t)nthreads; t++) {
 		jobs[t] = (struct prep_job){ p, json, len, prep, t * per, (t + 1) * per < n ? (t + 1) * per : n };
