@@ -68,14 +68,15 @@ static int from_file(struct pipeline *p, const char *path)
 			rc = EXIT_DATA;
 			break;
 		}
-		seen = true;
 		if (lrc == LINE_TOO_LONG) {
+			seen = true;
 			cli_error("%s:%ld: line too long; skipped", name, lr.lineno);
 			bad++;
 			continue;
 		}
-		if (strspn(line, " \t\r") == len && !memchr(line, '\0', len))
+		if (line_is_blank(line, len))
 			continue;
+		seen = true;
 		prc = pipeline_feedback_parse(line, len, &req, &holder, err, sizeof(err));
 		if (!prc)
 			prc = pipeline_feedback(p, &req, &res, err, sizeof(err));

@@ -118,18 +118,19 @@ static bool read_chunk(struct log_state *s, struct chunk *c)
 			s->eof = s->read_error = true;
 			return false;
 		}
-		s->lines_seen = true;
 		c->lineno[c->n] = s->lr.lineno;
 		c->off[c->n] = c->arena.len;
 		c->len[c->n] = 0;
 		if (lrc == LINE_TOO_LONG) {
+			s->lines_seen = true;
 			c->kind[c->n++] = K_TOO_LONG;
 			continue;
 		}
-		if (strspn(line, " \t\r") == len && !memchr(line, '\0', len)) {
+		if (line_is_blank(line, len)) {
 			c->kind[c->n++] = K_BLANK;
 			continue;
 		}
+		s->lines_seen = true;
 		if (buf_append(&c->arena, line, len) || buf_putc(&c->arena, '\0')) {
 			cli_error("out of memory");
 			s->eof = s->read_error = true;

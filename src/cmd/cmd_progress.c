@@ -40,7 +40,7 @@ static int plan(const struct plan_input *in, bool json)
 
 	if (plan_compute(in, &r))
 		return cli_usage_error("progress", "--plan needs --users > 0, --per-user-per-day > 0 and "
-						   "--quality-rate in (0, 1]");
+						   "--quality-rate in (0, 1] (and a goal of at most 10^15 conversations)");
 	if (json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "goal", json_integer(in->goal));

@@ -185,6 +185,23 @@ static void record_release(struct record *r)
 	free(r->msgs);
 }
 
+/*
+ * finish_reason is free text in the input, so it is kept only as one of the
+ * words clients send; anything else becomes "other" (and is never stored).
+ */
+static const char *finish_reason_word(const char *s)
+{
+	static const char *const words[] = {
+		"stop", "length", "error", "tool_calls", "function_call", "content_filter", "end_turn",
+		"max_tokens", "stop_sequence", "tool_use", "cancelled",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return words[i];
+	return "other";
+}
+
 /* One element of "messages". Problems with its content are noted in
  * r->msg_err (the first one wins) while the scan goes on, so that a
  * malformed document is reported as such. */
@@ -251,9 +268,10 @@ static int scan_message(struct jscan *j, struct record *r, size_t idx, struct bu
 		m.content = content.str;
 		m.content_len = content.len;
 		content.str = NULL;
-		if (fr.type == JS_STRING) {
-			m.finish_reason = fr.str;
-			fr.str = NULL;
+		if (fr.type == JS_STRING && !(m.finish_reason = strdup(finish_reason_word(fr.str)))) {
+			free(m.content);
+			fail(e, el, "out of memory");
+			goto out;
 		}
 		r->msgs[r->nmsgs++] = m;
 	}
@@ -546,6 +564,22 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 		return 0;
 	}
 	case JS_NUMBER:
+		/* a card or phone number can be a JSON number: scrub its text, and
+		 * write a placeholder (a string) when anything was found */
+		if (jscan_skip(j))
+			return -1;
+		f->n = 0;
+		if (scrub_find(s, j->s + start, j->pos - start, f))
+			return -1;
+		*found |= !out && f->n > 0;
+		if (!out)
+			return 0;
+		if (!f->n)
+			return buf_append(out, j->s + start, j->pos - start) ? -1 : 0;
+		buf_reset(clean);
+		if (scrub_text(s, j->s + start, j->pos - start, clean, counts))
+			return -1;
+		return jsonw_string(out, buf_cstr(clean), clean->len) ? -1 : 0;
 	case JS_TRUE:
 	case JS_FALSE:
 	case JS_NULL:

@@ -11,6 +11,9 @@ int plan_compute(const struct plan_input *in, struct plan_result *out)
 	    in->quality_rate > 1 || in->goal <= 0 || in->have < 0)
 		return -1;
 	remaining = in->goal > in->have ? in->goal - in->have : 0;
+	/* keep the count representable: at most 10^15 conversations */
+	if ((double)remaining / in->quality_rate > 1e15)
+		return -1;
 	/* the small epsilon keeps 50000/0.6 = 83333.33.. at 83334, and an
 	 * exact quotient such as 50000/0.5 at 100000 despite rounding */
 	out->conversations_needed = (long)ceil((double)remaining / in->quality_rate - 1e-9);

@@ -23,7 +23,8 @@ struct plan_result {
 	double days;                /* conversations_needed / per day */
 };
 
-/* Returns 0, or -1 when an input is out of range (no users, rate 0...). */
+/* Returns 0, or -1 when an input is out of range (no users, rate 0, or a
+ * goal that would need more than 10^15 conversations). */
 int plan_compute(const struct plan_input *in, struct plan_result *out);
 
 struct eta {

@@ -5,9 +5,11 @@
  * The store filters rows by the stored verdict inputs, so only candidate
  * bodies are read; rows stream in store order (the same store and options
  * give byte-identical files). Each conversation goes to one file, chosen
- * by split_is_validation(seed, fraction, conversation_id). Files are
- * written under temporary names and renamed into place at the end, so a
- * failed export never leaves a half-written dataset behind.
+ * by split_is_validation(seed, fraction, conversation_id). The counts and
+ * the rows are read in one snapshot. All three files are written and synced
+ * under temporary names before the first rename, so a failed export leaves
+ * the previous dataset as it was (only a crash between the three renames
+ * could mix them, and the manifest's checksums would show it).
  */
 #include "pipeline/pipeline.h"
 #include "pipeline/internal.h"
@@ -16,6 +18,7 @@
 #include "util/buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +168,18 @@ static json_t *file_json(const struct out_file *f)
 	return o;
 }
 
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Write the manifest under its temporary name (renamed by the caller). */
 static int write_manifest(struct pipeline *p, const struct export_options *o, const struct export_ctx *x,
 			  long total, long hq, const long rejected[Q_NREASONS], char *err, size_t errlen)
 {
@@ -203,8 +218,7 @@ static int write_manifest(struct pipeline *p, const struct export_options *o, co
 	json_object_set_new(files, "validation.jsonl", file_json(&x->val));
 	json_object_set_new(m, "files", files);
 	(void)p;
-	if (!path || !tmp || json_dump_file(m, tmp, JSON_INDENT(2) | JSON_ENSURE_ASCII) ||
-	    rename(tmp, path)) {
+	if (!path || !tmp || json_dump_file(m, tmp, JSON_INDENT(2) | JSON_ENSURE_ASCII) || fsync_path(tmp)) {
 		snprintf(err, errlen, "cannot write manifest in '%s': %s", o->out_dir, strerror(errno));
 		if (tmp)
 			unlink(tmp);
@@ -223,6 +237,8 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	struct export_ctx x;
 	struct store_export_filter f;
 	long total = 0, hq = 0, rejected[Q_NREASONS] = { 0 };
+	char *manifest = NULL, *manifest_tmp = NULL;
+	bool own = false;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -231,14 +247,22 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	buf_init(&x.line, 0);
 	if (!format_known(o->format)) {
 		snprintf(err, errlen, "unknown format '%s'", o->format);
+		buf_release(&x.line);
 		return PIPE_EINPUT;
 	}
 	if (!(o->val_fraction >= 0 && o->val_fraction <= 1)) {
 		snprintf(err, errlen, "validation fraction must be between 0 and 1");
+		buf_release(&x.line);
 		return PIPE_EINPUT;
 	}
+	/* the counts and the rows come from one snapshot of the store */
+	own = !store_in_transaction(p->st);
+	if (own && store_begin_read(p->st)) {
+		snprintf(err, errlen, "%s", store_errmsg(p->st));
+		return PIPE_ESTORE;
+	}
 	if ((rc = pipeline_count_verdicts(p, &o->thresholds, &total, &hq, rejected, err, errlen)))
-		return rc;
+		goto out;
 	if (mkdir_p(o->out_dir) || out_open(&x.train, o->out_dir, "train.jsonl") ||
 	    out_open(&x.val, o->out_dir, "validation.jsonl")) {
 		snprintf(err, errlen, "cannot write to '%s': %s", o->out_dir, strerror(errno));
@@ -264,20 +288,32 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 		rc = PIPE_EIO;
 		goto out;
 	}
-	if (rename(x.train.tmp, x.train.path) || rename(x.val.tmp, x.val.path)) {
+	/* everything is written and synced before the first rename, so a
+	 * failure up to here leaves the previous dataset as it was; the
+	 * manifest goes last and its checksums tell files of another export */
+	if ((rc = write_manifest(p, o, &x, total, hq, rejected, err, errlen)))
+		goto out;
+	manifest = path_join(o->out_dir, "manifest.json");
+	manifest_tmp = path_join(o->out_dir, ".manifest.json.tmp");
+	if (!manifest || !manifest_tmp || rename(x.train.tmp, x.train.path) || rename(x.val.tmp, x.val.path) ||
+	    rename(manifest_tmp, manifest) || fsync_path(o->out_dir)) {
 		snprintf(err, errlen, "cannot rename into '%s': %s", o->out_dir, strerror(errno));
+		if (manifest_tmp)
+			unlink(manifest_tmp);
 		rc = PIPE_EIO;
 		goto out;
 	}
-	if ((rc = write_manifest(p, o, &x, total, hq, rejected, err, errlen)))
-		goto out;
 	res->train = x.train.lines;
 	res->validation = x.val.lines;
 	res->considered = total;
 	res->rejected = total - hq;
 out:
+	if (own)
+		store_rollback(p->st);  /* a read transaction: nothing to keep */
 	out_release(&x.train, rc != PIPE_OK);
 	out_release(&x.val, rc != PIPE_OK);
 	buf_release(&x.line);
+	free(manifest);
+	free(manifest_tmp);
 	return rc;
 }

@@ -25,6 +25,7 @@ int pipeline_feedback(struct pipeline *p, const struct feedback_request *req, st
 	struct buf comment;
 	char user_ps[PSEUDO_HEX_LEN + 1] = "";
 	long sum, count;
+	bool own;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -46,26 +47,34 @@ int pipeline_feedback(struct pipeline *p, const struct feedback_request *req, st
 		snprintf(err, errlen, "user id must be 1-%d bytes of UTF-8", CONV_USER_ID_MAX);
 		return PIPE_EINPUT;
 	}
-	rc = store_find_conversation(p->st, req->conversation_id, &info);
-	if (rc == STORE_ENOTFOUND) {
-		snprintf(err, errlen, "unknown conversation '%s'", req->conversation_id);
-		return PIPE_ENOTFOUND;
-	}
-	if (rc) {
+	/* the rating and the conversation's totals change together: in the
+	 * caller's transaction, or in one of our own */
+	own = !store_in_transaction(p->st);
+	if (own && store_begin(p->st)) {
 		snprintf(err, errlen, "%s", store_errmsg(p->st));
 		return PIPE_ESTORE;
 	}
+	rc = store_find_conversation(p->st, req->conversation_id, &info);
+	if (rc == STORE_ENOTFOUND) {
+		snprintf(err, errlen, "unknown conversation '%s'", req->conversation_id);
+		rc = PIPE_ENOTFOUND;
+		goto fail;
+	}
+	if (rc)
+		goto store_fail;
 	/* an anonymous rating is keyed by the empty pseudonym: one per conversation */
 	if (req->user_id && pseudo_id(&p->key, req->user_id, strlen(req->user_id), user_ps)) {
 		snprintf(err, errlen, "pseudonymization failed; rating refused");
-		return PIPE_ESCRUB;
+		rc = PIPE_ESCRUB;
+		goto fail;
 	}
 	buf_init(&comment, COMMENT_MAX * 4);
 	memset(&counts, 0, sizeof(counts));
 	if (req->comment && scrub_text(p->scrub, req->comment, strlen(req->comment), &comment, &counts)) {
 		buf_release(&comment);
 		snprintf(err, errlen, "scrubbing failed; rating refused");
-		return PIPE_ESCRUB;
+		rc = PIPE_ESCRUB;
+		goto fail;
 	}
 	rc = store_put_rating(p->st, info.rowid, user_ps, req->rating, req->comment ? buf_cstr(&comment) : NULL,
 			      pipeline_now(p), &res->replaced);
@@ -82,10 +91,16 @@ int pipeline_feedback(struct pipeline *p, const struct feedback_request *req, st
 	res->rating_mean = count ? (double)sum / (double)count : 0;
 	if (store_set_rating_summary(p->st, info.rowid, sum, count, res->reasons))
 		goto store_fail;
+	if (own && store_commit(p->st))
+		goto store_fail;
 	return PIPE_OK;
 store_fail:
 	snprintf(err, errlen, "%s", store_errmsg(p->st));
-	return PIPE_ESTORE;
+	rc = PIPE_ESTORE;
+fail:
+	if (own)
+		store_rollback(p->st);
+	return rc;
 }
 
 int pipeline_feedback_parse(const char *json, size_t len, struct feedback_request *req, json_t **holder,

@@ -135,6 +135,18 @@ int pipeline_prepare(const struct pipeline *p, const char *json, size_t len, str
 	}
 	prep->has_session = c.session_id != NULL;
 	if (c.id) {
+		/* an id is stored and echoed as it is: it must not carry PII */
+		struct scrub_findings idf = { 0 };
+		int frc = scrub_find(p->scrub, c.id, strlen(c.id), &idf);
+		size_t nf = idf.n;
+		enum scrub_type ft = nf ? idf.v[0].type : SCRUB_EMAIL;
+		scrub_findings_release(&idf);
+		if (frc || nf) {
+			snprintf(prep->err, sizeof(prep->err), "field 'conversation_id': looks like personal data (%s)",
+				 frc ? "scrubber failed" : scrub_type_name(ft));
+			rc = prep->rc = frc ? PIPE_ESCRUB : PIPE_EINPUT;
+			goto out;
+		}
 		snprintf(prep->conversation_id, sizeof(prep->conversation_id), "%s", c.id);
 		prep->id_given = true;
 	} else if (new_conversation_id(prep->conversation_id)) {

@@ -175,13 +175,15 @@ int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char 
 		rc = PIPE_EKEY;
 		goto fail;
 	}
+	/* the scrubber first: a failure after the fingerprint is written would
+	 * leave a store that refuses every key */
+	if (!(p->scrub = scrubber_new(err, errlen))) {
+		rc = PIPE_ESCRUB;
+		goto fail;
+	}
 	if (!stored && store_meta_set(p->st, "key_fingerprint", fp)) {
 		snprintf(err, errlen, "%s", store_errmsg(p->st));
 		rc = PIPE_ESTORE;
-		goto fail;
-	}
-	if (!(p->scrub = scrubber_new(err, errlen))) {
-		rc = PIPE_ESCRUB;
 		goto fail;
 	}
 	free(stored);

@@ -73,13 +73,16 @@ int pipeline_show(struct pipeline *p, const char *conversation_id, const struct 
 		return PIPE_ESTORE;
 	}
 	msgs = json_loadb(f.conv.messages, f.conv.messages_len, 0, NULL);
-	if (f.conv.extra)
-		extra = json_loadb(f.conv.extra, f.conv.extra_len, 0, NULL);
-	if (!msgs || (f.conv.extra && !extra)) {
-		json_decref(msgs);
-		json_decref(extra);
+	if (!msgs) {
 		snprintf(err, errlen, "conversation '%s': stored text is malformed", conversation_id);
 		return PIPE_ESTORE;
+	}
+	/* metadata may hold numbers jansson cannot represent exactly (any JSON
+	 * number is accepted at ingest): big integers are shown as reals, and
+	 * what still does not load is shown as its text */
+	if (f.conv.extra && !(extra = json_loadb(f.conv.extra, f.conv.extra_len, JSON_DECODE_INT_AS_REAL, NULL))) {
+		extra = json_object();
+		json_object_set_new(extra, "extra_text", json_stringn(f.conv.extra, f.conv.extra_len));
 	}
 	o = json_object();
 	json_object_set_new(o, "conversation_id", json_string(f.conv.conversation_id));

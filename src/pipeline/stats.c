@@ -297,19 +297,28 @@ int pipeline_stats(struct pipeline *p, const struct stats_options *o, json_t **o
 	int days = o->days > 0 ? o->days : 30;
 	json_t *root = NULL, *ratings, *rejected, *per_day, *col, *th;
 	char date[11];
+	bool own;
 	int rc;
 
 	*out = NULL;
 	memset(&a, 0, sizeof(a));
 	a.qt = &o->thresholds;
 	a.detail = true;
-	if ((rc = aggregate(p, &a, err, errlen)))
-		goto out;
-	if (store_rating_histogram(p->st, hist)) {
+	/* the scan and the histogram from one snapshot */
+	own = !store_in_transaction(p->st);
+	if (own && store_begin_read(p->st)) {
+		snprintf(err, errlen, "%s", store_errmsg(p->st));
+		return PIPE_ESTORE;
+	}
+	rc = aggregate(p, &a, err, errlen);
+	if (!rc && store_rating_histogram(p->st, hist)) {
 		snprintf(err, errlen, "%s", store_errmsg(p->st));
 		rc = PIPE_ESTORE;
-		goto out;
 	}
+	if (own)
+		store_rollback(p->st);
+	if (rc)
+		goto out;
 	rc = PIPE_ENOMEM;
 	snprintf(err, errlen, "out of memory");
 	if (!(root = json_object()))

@@ -30,7 +30,9 @@ const char *store_errmsg(const store *s)
 }
 
 int store_begin(store *s) { return s->ops->begin(s); }
+int store_begin_read(store *s) { return s->ops->begin_read(s); }
 int store_commit(store *s) { return s->ops->commit(s); }
+bool store_in_transaction(store *s) { return s->ops->in_transaction(s); }
 int store_rollback(store *s) { return s->ops->rollback(s); }
 
 int store_meta_get(store *s, const char *key, char **value)

@@ -120,9 +120,13 @@ int store_open(const char *path, unsigned flags, store **out, char *err, size_t 
 void store_close(store *s);
 const char *store_errmsg(const store *s);
 
+/* A write transaction (takes the write lock at once). */
 int store_begin(store *s);
+/* A read transaction: every read until the commit sees one snapshot. */
+int store_begin_read(store *s);
 int store_commit(store *s);
 int store_rollback(store *s);
+bool store_in_transaction(store *s);
 
 /* Small key/value settings (schema-independent): key fingerprint, ... */
 int store_meta_get(store *s, const char *key, char **value);  /* caller frees */
@@ -155,8 +159,10 @@ struct store_ops {
 	const char *name;
 	void (*close)(store *s);
 	int (*begin)(store *s);
+	int (*begin_read)(store *s);
 	int (*commit)(store *s);
 	int (*rollback)(store *s);
+	bool (*in_transaction)(store *s);
 	int (*meta_get)(store *s, const char *key, char **value);
 	int (*meta_set)(store *s, const char *key, const char *value);
 	int (*find_conversation)(store *s, const char *cid, struct store_conv_info *out);

@@ -72,7 +72,7 @@ static const char *const migrations[] = {
 enum stmt_id {
 	ST_META_GET, ST_META_SET, ST_FIND, ST_INSERT, ST_UPDATE, ST_BODY,
 	ST_RATING_GET, ST_RATING_PUT, ST_RATING_TOTALS, ST_RATING_SUMMARY,
-	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+	ST_BEGIN, ST_BEGIN_READ, ST_COMMIT, ST_ROLLBACK, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -97,6 +97,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RATING_SUMMARY] = "UPDATE conversations SET rating_sum = ?2, rating_count = ?3, reasons = ?4"
 			      " WHERE id = ?1",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN DEFERRED",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 };
@@ -288,6 +289,12 @@ static int run_simple(struct sqlite_store *ss, enum stmt_id id, const char *what
 
 static int sqlite_begin(store *s) { return run_simple(S(s), ST_BEGIN, "cannot begin a transaction"); }
 static int sqlite_commit(store *s) { return run_simple(S(s), ST_COMMIT, "cannot commit"); }
+static int sqlite_begin_read(store *s) { return run_simple(S(s), ST_BEGIN_READ, "cannot begin a read"); }
+
+static bool sqlite_in_transaction(store *s)
+{
+	return !sqlite3_get_autocommit(S(s)->db);
+}
 
 static int sqlite_rollback(store *s)
 {
@@ -664,8 +671,10 @@ static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
 	.begin = sqlite_begin,
+	.begin_read = sqlite_begin_read,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.in_transaction = sqlite_in_transaction,
 	.meta_get = sqlite_meta_get,
 	.meta_set = sqlite_meta_set,
 	.find_conversation = sqlite_find,

@@ -52,7 +52,8 @@ static int spill(struct line_reader *r, size_t *used, const char *p, size_t n, b
 {
 	if (*toolong)
 		return 0;
-	if (*used + n > r->max) {
+	/* one byte over the cap is kept: it may be the '\r' of a CRLF */
+	if (*used + n > r->max + 1) {
 		*toolong = true;
 		return 0;
 	}
@@ -96,10 +97,10 @@ int line_next(struct line_reader *r, const char **p, size_t *len)
 			r->start += n + 1;
 			r->lineno++;
 			if (!spilled) {
-				if (n > r->max)
-					return LINE_TOO_LONG;
 				if (n && s[n - 1] == '\r')
 					n--;
+				if (n > r->max)
+					return LINE_TOO_LONG;
 				*p = s;
 				*len = n;
 				return LINE_OK;
@@ -128,14 +129,22 @@ int line_next(struct line_reader *r, const char **p, size_t *len)
 		if (fill(r) < 0)
 			return LINE_ERROR;
 	}
-	if (toolong)
-		return LINE_TOO_LONG;
-	if (used && r->line[used - 1] == '\r')
+	if (!toolong && used && r->line[used - 1] == '\r')
 		used--;
+	if (toolong || used > r->max)
+		return LINE_TOO_LONG;
 	if (!r->line && spill(r, &used, "", 0, &toolong))
 		return LINE_ERROR;
 	r->line[used] = '\0';
 	*p = r->line;
 	*len = used;
 	return LINE_OK;
+}
+
+bool line_is_blank(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
 }

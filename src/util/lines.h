@@ -34,5 +34,7 @@ void line_reader_release(struct line_reader *r);
 /* Next line: LINE_OK with *p,*len set (valid until the next call),
  * LINE_TOO_LONG (line skipped; lineno counts it), LINE_EOF, LINE_ERROR. */
 int line_next(struct line_reader *r, const char **p, size_t *len);
+/* True when p[0..len) holds only spaces, tabs and carriage returns. */
+bool line_is_blank(const char *p, size_t len);
 
 #endif

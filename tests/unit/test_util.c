@@ -217,3 +217,28 @@ Test(lines, nul_bytes_kept)
 	line_reader_release(&r);
 	fclose(f);
 }
+
+Test(lines, crlf_does_not_count_toward_the_cap)
+{
+	const char *p;
+	size_t n;
+	struct line_reader r;
+	FILE *f = mem("abcd\r\nabcde\r\nabcd\n", 19);
+
+	line_reader_init(&r, f, 4);
+	cr_assert_eq(line_next(&r, &p, &n), LINE_OK, "4 bytes + CRLF fit a 4-byte cap");
+	cr_assert_eq(n, 4);
+	cr_assert_eq(line_next(&r, &p, &n), LINE_TOO_LONG);
+	cr_assert_eq(line_next(&r, &p, &n), LINE_OK);
+	line_reader_release(&r);
+	fclose(f);
+}
+
+Test(lines, blank)
+{
+	cr_assert(line_is_blank("", 0));
+	cr_assert(line_is_blank(" \t\r", 3));
+	cr_assert(line_is_blank("\rX", 1), "only len bytes are looked at");
+	cr_assert_not(line_is_blank(" x", 2));
+	cr_assert_not(line_is_blank("\0", 1));
+}
