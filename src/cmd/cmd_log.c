@@ -268,7 +268,7 @@ int cmd_log(int argc, char **argv)
 	long jobs = default_jobs();
 	char err[512];
 	FILE *f = stdin;
-	bool ok = true;
+	bool ok = true, read_ok;
 	int c, rc;
 
 	memset(&s, 0, sizeof(s));
@@ -331,17 +331,20 @@ int cmd_log(int argc, char **argv)
 	cur->p = next->p = p;
 	cur->jobs = next->jobs = (int)jobs;
 
-	ok = read_chunk(&s, cur);
-	if (ok)
+	/* after a read error the lines read so far are still stored and
+	 * committed: only a store failure rolls back the open batch */
+	read_ok = read_chunk(&s, cur);
+	if (cur->n)
 		start_prepare(cur);
 	while (ok && cur->n) {
-		bool more = read_chunk(&s, next);
+		if (read_ok)
+			read_ok = read_chunk(&s, next);
+		else
+			chunk_reset(next);
 		wait_prepare(cur);
-		if (more && next->n)
+		if (next->n)
 			start_prepare(next);
-		ok = write_chunk(p, &s, cur) && more;
-		if (!ok)
-			break;
+		ok = write_chunk(p, &s, cur);
 		tmp = cur, cur = next, next = tmp;
 	}
 	wait_prepare(cur);
@@ -355,6 +358,7 @@ int cmd_log(int argc, char **argv)
 			s.t.replaced += s.pending_replaced;
 		}
 	}
+	ok = ok && read_ok;
 	rc = ok ? EXIT_OK : EXIT_DATA;
 	if (ok && !s.lines_seen) {
 		cli_error("%s: empty input, nothing logged", s.name);

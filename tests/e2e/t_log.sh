@@ -61,3 +61,5 @@ eq "huge line: memory stays small" "$(tail -1 mem.txt | awk '{print ($1 < 60000)
 printf '\xEF\xBB\xBF{"conversation_id":"bom1","user_id":"u","question":"q","answer":"a"}\r\n' > bom.jsonl
 "$CERBERUS" log bom.jsonl 2> bom.txt; eq "a file with a byte order mark and CRLF" $? 0
 check "bom record stored" "$CERBERUS" show bom1
+mkdir adir; "$CERBERUS" log adir 2> dir.txt; eq "a directory as input" $? 1
+contains "directory said" dir.txt "Is a directory"
