@@ -1,11 +1,10 @@
 /* pseudo: HMAC-SHA-256 pseudonyms (see pseudo.h). */
 #include "core/pseudo.h"
+#include "util/hex.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <string.h>
-
-static const char hexdig[] = "0123456789abcdef";
 
 static int hexval(int c)
 {
@@ -40,18 +39,9 @@ int pseudo_key_from_hex(const char *s, size_t len, struct pseudo_key *key)
 	return 0;
 }
 
-static void to_hex(const unsigned char *p, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hexdig[p[i] >> 4];
-		out[2 * i + 1] = hexdig[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void pseudo_key_to_hex(const struct pseudo_key *key, char out[static PSEUDO_HEX_LEN + 1])
 {
-	to_hex(key->k, PSEUDO_KEY_LEN, out);
+	hex_encode(key->k, PSEUDO_KEY_LEN, out);
 }
 
 int pseudo_id(const struct pseudo_key *key, const char *id, size_t len,
@@ -63,7 +53,7 @@ int pseudo_id(const struct pseudo_key *key, const char *id, size_t len,
 	if (!HMAC(EVP_sha256(), key->k, PSEUDO_KEY_LEN, (const unsigned char *)id, len, mac, &maclen) ||
 	    maclen != sizeof(mac))
 		return -1;
-	to_hex(mac, sizeof(mac), out);
+	hex_encode(mac, sizeof(mac), out);
 	return 0;
 }
 

@@ -3167,99 +3167,58 @@ static void slot_capital(struct gen *g, enum slot id, const char *s)
 	slot_copy(g, id, tmp, n);
 }
 
-#define SLOT_IS(name) (n == sizeof(name) - 1 && !memcmp(s, name, n))
+/* The template name of each slot ("{{port}}" is S_port). */
+static const char *const slot_names[NSLOTS] = {
+	[S_e] = "e",
+	[S_es] = "es",
+	[S_E] = "E",
+	[S_Es] = "Es",
+	[S_f] = "f",
+	[S_fc] = "fc",
+	[S_F] = "F",
+	[S_v] = "v",
+	[S_V] = "V",
+	[S_n] = "n",
+	[S_N] = "N",
+	[S_k] = "k",
+	[S_port] = "port",
+	[S_line] = "line",
+	[S_line2] = "line2",
+	[S_dir] = "dir",
+	[S_svc] = "svc",
+	[S_Svc] = "Svc",
+	[S_org] = "org",
+	[S_Org] = "Org",
+	[S_ms] = "ms",
+	[S_q] = "q",
+	[S_pid] = "pid",
+	[S_mig] = "mig",
+	[S_mig2] = "mig2",
+	[S_ver] = "ver",
+	[S_env] = "env",
+	[S_Lang] = "Lang",
+	[S_X] = "X",
+	[S_person] = "person",
+	[S_ngdate] = "ngdate",
+	[S_exp] = "exp",
+	[S_amount] = "amount",
+	[S_keyenv] = "keyenv",
+	[S_keyurl] = "keyurl",
+	[S_keyyaml] = "keyyaml",
+	[S_keycode] = "keycode",
+	[S_ver4] = "ver4",
+	[S_date] = "date",
+	[S_sha] = "sha",
+	[S_uuid] = "uuid",
+	[S_priv] = "priv",
+	[S_ae] = "ae",
+};
 
 static int slot_lookup(const char *s, size_t n)
 {
-	switch (s[0]) {
-	case 'e':
-		if (SLOT_IS("e")) return S_e;
-		if (SLOT_IS("es")) return S_es;
-		if (SLOT_IS("env")) return S_env;
-		if (SLOT_IS("exp")) return S_exp;
-		break;
-	case 'E':
-		if (SLOT_IS("E")) return S_E;
-		if (SLOT_IS("Es")) return S_Es;
-		break;
-	case 'f':
-		if (SLOT_IS("f")) return S_f;
-		if (SLOT_IS("fc")) return S_fc;
-		break;
-	case 'F':
-		if (SLOT_IS("F")) return S_F;
-		break;
-	case 'v':
-		if (SLOT_IS("v")) return S_v;
-		if (SLOT_IS("ver")) return S_ver;
-		if (SLOT_IS("ver4")) return S_ver4;
-		break;
-	case 'V':
-		if (SLOT_IS("V")) return S_V;
-		break;
-	case 'n':
-		if (SLOT_IS("n")) return S_n;
-		if (SLOT_IS("ngdate")) return S_ngdate;
-		break;
-	case 'N':
-		if (SLOT_IS("N")) return S_N;
-		break;
-	case 'k':
-		if (SLOT_IS("k")) return S_k;
-		if (SLOT_IS("keyenv")) return S_keyenv;
-		if (SLOT_IS("keyurl")) return S_keyurl;
-		if (SLOT_IS("keyyaml")) return S_keyyaml;
-		if (SLOT_IS("keycode")) return S_keycode;
-		break;
-	case 'p':
-		if (SLOT_IS("port")) return S_port;
-		if (SLOT_IS("pid")) return S_pid;
-		if (SLOT_IS("person")) return S_person;
-		if (SLOT_IS("priv")) return S_priv;
-		break;
-	case 'l':
-		if (SLOT_IS("line")) return S_line;
-		if (SLOT_IS("line2")) return S_line2;
-		break;
-	case 'L':
-		if (SLOT_IS("Lang")) return S_Lang;
-		break;
-	case 'd':
-		if (SLOT_IS("dir")) return S_dir;
-		if (SLOT_IS("date")) return S_date;
-		break;
-	case 's':
-		if (SLOT_IS("svc")) return S_svc;
-		if (SLOT_IS("sha")) return S_sha;
-		break;
-	case 'S':
-		if (SLOT_IS("Svc")) return S_Svc;
-		break;
-	case 'o':
-		if (SLOT_IS("org")) return S_org;
-		break;
-	case 'O':
-		if (SLOT_IS("Org")) return S_Org;
-		break;
-	case 'm':
-		if (SLOT_IS("ms")) return S_ms;
-		if (SLOT_IS("mig")) return S_mig;
-		if (SLOT_IS("mig2")) return S_mig2;
-		break;
-	case 'q':
-		if (SLOT_IS("q")) return S_q;
-		break;
-	case 'X':
-		if (SLOT_IS("X")) return S_X;
-		break;
-	case 'a':
-		if (SLOT_IS("ae")) return S_ae;
-		if (SLOT_IS("amount")) return S_amount;
-		break;
-	case 'u':
-		if (SLOT_IS("uuid")) return S_uuid;
-		break;
-	}
+	for (int i = 0; i < NSLOTS; i++)
+		if (strlen(slot_names[i]) == n && !memcmp(slot_names[i], s, n))
+			return i;
 	return -1;
 }
 

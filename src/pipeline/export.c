@@ -16,6 +16,7 @@
 #include "core/format.h"
 #include "core/split.h"
 #include "util/buf.h"
+#include "util/hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +106,6 @@ static int out_write(struct out_file *f, const char *p, size_t n)
 
 static int out_finish(struct out_file *f)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char d[32];
 	unsigned dl = 0;
 	int rc = 0;
@@ -117,11 +117,7 @@ static int out_finish(struct out_file *f)
 	f->f = NULL;
 	if (rc || !EVP_DigestFinal_ex(f->md, d, &dl))
 		return -1;
-	for (unsigned i = 0; i < dl; i++) {
-		f->sha256[2 * i] = hex[d[i] >> 4];
-		f->sha256[2 * i + 1] = hex[d[i] & 15];
-	}
-	f->sha256[64] = '\0';
+	hex_encode(d, dl, f->sha256);
 	return 0;
 }
 

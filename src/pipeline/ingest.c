@@ -13,6 +13,7 @@
 #include "pipeline/pipeline.h"
 #include "core/lang.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/utf8.h"
 
 #include <openssl/rand.h>
@@ -65,17 +66,12 @@ static void detect(const struct conversation *c, struct lang_result *lr)
 
 static int new_conversation_id(char out[CONV_ID_MAX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char r[12];
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		return -1;
 	memcpy(out, "c-", 2);
-	for (size_t i = 0; i < sizeof(r); i++) {
-		out[2 + 2 * i] = hex[r[i] >> 4];
-		out[3 + 2 * i] = hex[r[i] & 15];
-	}
-	out[2 + 2 * sizeof(r)] = '\0';
+	hex_encode(r, sizeof(r), out + 2);
 	return 0;
 }
 
