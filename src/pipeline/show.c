@@ -4,6 +4,7 @@
  * holds: pseudonyms and scrubbed text.
  */
 #include "pipeline/pipeline.h"
+#include "util/taglist.h"
 #include "util/timeutil.h"
 
 #include <stdio.h>
@@ -27,23 +28,13 @@ static json_t *split_list(const char *s, bool counted)
 {
 	json_t *v = counted ? json_object() : json_array();
 	char name[128];
+	long n;
 
-	while (v && *s) {
-		size_t n = strcspn(s, ",");
-		const char *eq = counted ? memchr(s, '=', n) : NULL;
-		size_t k = eq ? (size_t)(eq - s) : n;
-
-		if (k >= sizeof(name))
-			k = sizeof(name) - 1;
-		memcpy(name, s, k);
-		name[k] = '\0';
+	while (v && taglist_next(&s, name, sizeof(name), &n)) {
 		if (counted)
-			json_object_set_new(v, name, json_integer(eq ? strtol(eq + 1, NULL, 10) : 1));
+			json_object_set_new(v, name, json_integer(n));
 		else
 			json_array_append_new(v, json_string(name));
-		s += n;
-		if (*s == ',')
-			s++;
 	}
 	return v;
 }

@@ -8,6 +8,7 @@
 #include "pipeline/pipeline.h"
 #include "core/plan.h"
 #include "pipeline/internal.h"
+#include "util/taglist.h"
 #include "util/timeutil.h"
 
 #include <stdio.h>
@@ -217,30 +218,17 @@ static long window_sum(const struct agg *a, int64_t today, int days, bool hq)
 static int explode(const struct tally *in, bool counted, struct tally *out)
 {
 	char name[128];
+	long mult;
 
 	for (size_t i = 0; i < in->cap; i++) {
 		const char *s;
 		if (!in->v[i].used)
 			continue;
-		for (s = in->v[i].key; *s;) {
-			size_t n = strcspn(s, ",");
-			long mult = 1;
-			const char *eq = counted ? memchr(s, '=', n) : NULL;
-			size_t klen = eq ? (size_t)(eq - s) : n;
-			struct tally_entry *e;
-
-			if (eq)
-				mult = strtol(eq + 1, NULL, 10);
-			if (klen >= sizeof(name))
-				klen = sizeof(name) - 1;
-			memcpy(name, s, klen);
-			name[klen] = '\0';
-			if (!(e = tally_slot(out, name, 0)))
+		for (s = in->v[i].key; taglist_next(&s, name, sizeof(name), &mult);) {
+			struct tally_entry *e = tally_slot(out, name, 0);
+			if (!e)
 				return -1;
-			e->a += mult * in->v[i].a;
-			s += n;
-			if (*s == ',')
-				s++;
+			e->a += (counted ? mult : 1) * in->v[i].a;
 		}
 	}
 	return 0;

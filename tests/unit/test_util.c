@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/jsonw.h"
 #include "util/lines.h"
+#include "util/taglist.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -241,4 +242,24 @@ Test(lines, blank)
 	cr_assert(line_is_blank("\rX", 1), "only len bytes are looked at");
 	cr_assert_not(line_is_blank(" x", 2));
 	cr_assert_not(line_is_blank("\0", 1));
+}
+
+Test(taglist, names_and_counts)
+{
+	const char *s = "EMAIL=2,PHONE,averyveryverylongname=7";
+	char name[8];
+	long n;
+
+	cr_assert(taglist_next(&s, name, sizeof(name), &n));
+	cr_assert_str_eq(name, "EMAIL");
+	cr_assert_eq(n, 2);
+	cr_assert(taglist_next(&s, name, sizeof(name), &n));
+	cr_assert_str_eq(name, "PHONE");
+	cr_assert_eq(n, 1);
+	cr_assert(taglist_next(&s, name, sizeof(name), &n));
+	cr_assert_str_eq(name, "averyve", "truncated, not overflowed");
+	cr_assert_eq(n, 7);
+	cr_assert_not(taglist_next(&s, name, sizeof(name), &n));
+	s = "";
+	cr_assert_not(taglist_next(&s, name, sizeof(name), &n));
 }
