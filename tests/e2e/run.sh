@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every tests/e2e/t_*.sh against $CERBERUS_BIN; each file gets a fresh
-# temporary directory. Prints "e2e: N passed, N failed" and writes the
+# temporary directory. E2E_ONLY=serve runs only t_*serve*.sh. Prints "e2e: N passed, N failed" and writes the
 # counts beside the binary (e2e.tally) for tests/run.sh.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,8 +15,10 @@ source "$ROOT/tests/e2e/lib.sh"
 san=$(mktemp -d /tmp/cerberus-san.XXXXXX)
 [ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$san/asan"
 [ -n "${UBSAN_OPTIONS:-}" ] && export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$san/ubsan"
+# E2E_ONLY=pattern runs only the files whose name contains it (development).
 for f in "$ROOT"/tests/e2e/t_*.sh; do
 	E2E_FILE=$(basename "$f")
+	case "$E2E_FILE" in *"${E2E_ONLY:-}"*) ;; *) continue ;; esac
 	T=$(mktemp -d /tmp/cerberus-e2e.XXXXXX)
 	before=$E2E_FAIL
 	(cd "$T" && source "$f"; echo "$E2E_PASS $E2E_FAIL" > "$T/.tally")
