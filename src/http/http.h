@@ -156,4 +156,14 @@ int h_users_done(struct server *srv, struct http_exchange *x);
 int h_healthz(struct server *srv, struct http_exchange *x);
 int h_metrics(struct server *srv, struct http_exchange *x);
 
+/* A file served as it is by h_static: route data points to one, e.g.
+ *   { "GET", "/dashboard", AUTH_NONE, false, h_static, NULL, &asset_dashboard },
+ */
+struct http_asset {
+	const char *content_type;
+	const unsigned char *data;
+	size_t len;
+};
+int h_static(struct server *srv, struct http_exchange *x);
+
 #endif
