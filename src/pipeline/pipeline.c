@@ -151,7 +151,7 @@ int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char 
 	}
 	p->store_created = o->create && stat(p->store_path, &sb) != 0;
 	flags = (o->create ? STORE_CREATE : 0) | (o->durable ? STORE_DURABLE : 0) |
-		(o->readonly ? STORE_READONLY : 0);
+		(o->defer_sync ? STORE_DEFER_SYNC : 0) | (o->readonly ? STORE_READONLY : 0);
 	if (store_open(p->store_path, flags, &p->st, err, errlen)) {
 		rc = PIPE_ESTORE;
 		goto fail;
@@ -202,11 +202,34 @@ void pipeline_close(struct pipeline *p)
 	if (!p)
 		return;
 	store_close(p->st);
-	scrubber_free(p->scrub);
+	if (!p->reader)
+		scrubber_free(p->scrub);
 	free(p->store_path);
 	free(p->key_path);
 	memset(&p->key, 0, sizeof(p->key));
 	free(p);
+}
+
+int pipeline_open_reader(const struct pipeline *p, struct pipeline **out, char *err, size_t errlen)
+{
+	struct pipeline *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r || !(r->store_path = strdup(p->store_path))) {
+		free(r);
+		snprintf(err, errlen, "out of memory");
+		return PIPE_ENOMEM;
+	}
+	r->reader = true;
+	r->key = p->key;
+	r->scrub = p->scrub;
+	r->now = p->now;
+	if (store_open(r->store_path, STORE_READONLY, &r->st, err, errlen)) {
+		pipeline_close(r);
+		return PIPE_ESTORE;
+	}
+	*out = r;
+	return PIPE_OK;
 }
 
 int64_t pipeline_now(const struct pipeline *p)
