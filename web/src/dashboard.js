@@ -68,7 +68,11 @@ function barChart(id, horizontal, color) {
 		options: {
 			indexAxis: horizontal ? 'y' : 'x', responsive: true, maintainAspectRatio: false,
 			animation: false, plugins: { legend: { display: false } },
-			scales: { [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } } },
+			scales: {
+				[horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } },
+				// every language and framework gets its label
+				[horizontal ? 'y' : 'x']: { ticks: { autoSkip: false } },
+			},
 		},
 	});
 }
