@@ -184,9 +184,13 @@ async function refresh() {
 	state.timer = setTimeout(refresh, state.config.refresh_seconds * 1000);
 }
 
+// GET /dashboard.json: {"public_dashboard", "refresh_seconds", "scope"},
+// scope being that of the key sent ("admin", "ingest" or null).
 async function loadConfig() {
+	const headers = {};
+	if (apiKey()) headers.Authorization = 'Bearer ' + apiKey();
 	try {
-		const res = await fetch('/dashboard.json', { cache: 'no-store' });
+		const res = await fetch('/dashboard.json', { headers, cache: 'no-store' });
 		if (res.ok) Object.assign(state.config, await res.json());
 	} catch { /* defaults */ }
 	// ?refresh=N overrides the server's interval (for a wall screen, or tests)
@@ -195,21 +199,31 @@ async function loadConfig() {
 	$('interval').textContent = state.config.refresh_seconds;
 }
 
-async function start() {
+// The figures need an admin key unless the server runs --public-dashboard.
+async function signedIn() {
 	await loadConfig();
-	$('signin').addEventListener('submit', (ev) => {
+	if (state.config.public_dashboard) return true;
+	if (!apiKey()) { showSignIn(''); return false; }
+	if (state.config.scope === 'admin') return true;
+	const msg = state.config.scope ? 'This key is not an admin key.' : 'The key was not accepted.';
+	setKey('');
+	showSignIn(msg);
+	return false;
+}
+
+async function start() {
+	$('signin').addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		const k = $('apikey').value.trim();
 		if (!k) return;
 		setKey(k);
 		$('apikey').value = '';
 		$('signin-error').textContent = '';
-		refresh();
+		if (await signedIn()) refresh();
 	});
 	$('signout').addEventListener('click', () => { setKey(''); showSignIn(''); });
 	$('refresh').addEventListener('click', () => refresh());
-	if (!state.config.public_dashboard && !apiKey()) showSignIn('');
-	else refresh();
+	if (await signedIn()) refresh();
 }
 
 start();
