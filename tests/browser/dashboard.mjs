@@ -157,7 +157,7 @@ export async function publicDashboardTests(browser, store) {
 	const srv = await startServer(store, ['--public-dashboard']);
 	try {
 		const page = await newPage(browser, LAPTOP);
-		await page.goto(srv.url + '/');
+		await page.goto(srv.url + '/?refresh=1');
 		await page.waitForFunction(() => window.cerberusDashboard.refreshes > 0);
 		ok(await page.isHidden('#signin-panel'), 'public: no sign-in form');
 		ok(await page.isHidden('#signout'), 'public: no sign-out button');
@@ -165,6 +165,13 @@ export async function publicDashboardTests(browser, store) {
 		const progress = (await api(srv, 'GET', '/v1/progress')).json;
 		await checkCharts(page, stats, progress, 'public');
 		eq(page.problems, [], 'public: no console errors');
+
+		// the server goes away: the last figures stay, with a banner
+		await srv.stop();
+		await page.waitForSelector('#load-error:not([hidden])', { timeout: 15000 });
+		ok(/cannot load/i.test(await page.textContent('#load-error')), 'server stopped: the banner says so');
+		eq(await page.textContent('#t-conversations'), new Intl.NumberFormat('en-US').format(stats.conversations),
+			'server stopped: the last figures stay');
 		await page.close();
 	} finally {
 		await srv.stop();
