@@ -26,6 +26,10 @@ static const struct command commands[] = {
 	{ "export",   cmd_export,   cmd_export_usage,   "write the high-quality examples as a fine-tuning dataset" },
 	{ "show",     cmd_show,     cmd_show_usage,     "print one stored conversation with its ratings and verdict" },
 	{ "synth",    cmd_synth,    cmd_synth_usage,    "generate realistic synthetic conversations for tests and benchmarks" },
+	{ "serve",    cmd_serve,    cmd_serve_usage,    "serve the collection HTTP API (conversations, feedback, stats)" },
+	{ "apikey",   cmd_apikey,   cmd_apikey_usage,   "create, list and revoke API keys of the HTTP server" },
+	{ "erase",    cmd_erase,    cmd_erase_usage,    "delete every conversation and rating of one user" },
+	{ "purge",    cmd_purge,    cmd_purge_usage,    "delete conversations older than a retention period" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -92,6 +92,30 @@ bool cli_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+bool cli_parse_duration(const char *s, int64_t *out)
+{
+	static const struct { char unit; int64_t secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
+	};
+	char *end;
+	long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || !end[0] || end[1])
+		return false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (units[i].unit == *end) {
+			if (v > INT64_MAX / units[i].secs / 2)
+				return false;
+			*out = v * units[i].secs;
+			return true;
+		}
+	return false;
+}
+
 #include "core/quality.h"
 #include "pipeline/pipeline.h"
 #include "util/timeutil.h"

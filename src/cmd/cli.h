@@ -22,6 +22,8 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 bool cli_parse_double(const char *s, double min, double max, double *out);
 /* Parse a byte size with optional K/M/G suffix (binary units). */
 bool cli_parse_size(const char *s, uint64_t *out);
+/* Parse a duration "N<unit>" (s, m, h, d, w) into seconds. */
+bool cli_parse_duration(const char *s, int64_t *out);
 
 #endif
 

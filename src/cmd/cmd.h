@@ -23,6 +23,10 @@ CMD_DECLARE(progress);
 CMD_DECLARE(export);
 CMD_DECLARE(show);
 CMD_DECLARE(synth);
+CMD_DECLARE(serve);
+CMD_DECLARE(apikey);
+CMD_DECLARE(erase);
+CMD_DECLARE(purge);
 
 enum {
 	EXIT_OK = 0,

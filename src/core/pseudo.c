@@ -63,3 +63,16 @@ int pseudo_key_fingerprint(const struct pseudo_key *key, char out[static PSEUDO_
 
 	return pseudo_id(key, label, sizeof(label) - 1, out);
 }
+
+int pseudo_feedback_token(const struct pseudo_key *key, const char *conversation_id, size_t len,
+			  char out[static PSEUDO_HEX_LEN + 1])
+{
+	static const char label[] = "cerberus feedback token v1:";
+	char msg[sizeof(label) + 256];
+
+	if (len > sizeof(msg) - sizeof(label))
+		return -1;
+	memcpy(msg, label, sizeof(label) - 1);
+	memcpy(msg + sizeof(label) - 1, conversation_id, len);
+	return pseudo_id(key, msg, sizeof(label) - 1 + len, out);
+}

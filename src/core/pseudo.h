@@ -26,5 +26,10 @@ int pseudo_id(const struct pseudo_key *key, const char *id, size_t len,
 /* A fingerprint of the key (an HMAC of a fixed label), stored in the store
  * so that a wrong key is detected instead of silently splitting users. */
 int pseudo_key_fingerprint(const struct pseudo_key *key, char out[static PSEUDO_HEX_LEN + 1]);
+/* The feedback token of a conversation: an HMAC of its id under a label of
+ * its own, so that a token never equals the pseudonym of a user whose raw id
+ * happens to be that conversation id. */
+int pseudo_feedback_token(const struct pseudo_key *key, const char *conversation_id, size_t len,
+			  char out[static PSEUDO_HEX_LEN + 1]);
 
 #endif

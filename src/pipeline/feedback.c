@@ -107,7 +107,7 @@ int pipeline_feedback_parse(const char *json, size_t len, struct feedback_reques
 			    char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *root, *v;
+	json_t *root;
 	size_t bad;
 
 	memset(req, 0, sizeof(*req));
@@ -124,6 +124,19 @@ int pipeline_feedback_parse(const char *json, size_t len, struct feedback_reques
 		snprintf(err, errlen, "malformed JSON at column %d: %s", jerr.column, jerr.text);
 		return PIPE_EINPUT;
 	}
+	if (pipeline_feedback_from_json(root, req, err, errlen)) {
+		json_decref(root);
+		return PIPE_EINPUT;
+	}
+	*holder = root;
+	return PIPE_OK;
+}
+
+int pipeline_feedback_from_json(json_t *root, struct feedback_request *req, char *err, size_t errlen)
+{
+	json_t *v;
+
+	memset(req, 0, sizeof(*req));
 	if (!json_is_object(root)) {
 		snprintf(err, errlen, "expected a JSON object");
 		goto bad;
@@ -161,10 +174,8 @@ int pipeline_feedback_parse(const char *json, size_t len, struct feedback_reques
 		}
 		req->user_id = json_string_value(v);
 	}
-	*holder = root;
 	return PIPE_OK;
 bad:
-	json_decref(root);
 	memset(req, 0, sizeof(*req));
 	return PIPE_EINPUT;
 }

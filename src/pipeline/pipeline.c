@@ -202,11 +202,34 @@ void pipeline_close(struct pipeline *p)
 	if (!p)
 		return;
 	store_close(p->st);
-	scrubber_free(p->scrub);
+	if (!p->reader)
+		scrubber_free(p->scrub);
 	free(p->store_path);
 	free(p->key_path);
 	memset(&p->key, 0, sizeof(p->key));
 	free(p);
+}
+
+int pipeline_open_reader(const struct pipeline *p, struct pipeline **out, char *err, size_t errlen)
+{
+	struct pipeline *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r || !(r->store_path = strdup(p->store_path))) {
+		free(r);
+		snprintf(err, errlen, "out of memory");
+		return PIPE_ENOMEM;
+	}
+	r->reader = true;
+	r->key = p->key;
+	r->scrub = p->scrub;
+	r->now = p->now;
+	if (store_open(r->store_path, STORE_READONLY, &r->st, err, errlen)) {
+		pipeline_close(r);
+		return PIPE_ESTORE;
+	}
+	*out = r;
+	return PIPE_OK;
 }
 
 int64_t pipeline_now(const struct pipeline *p)

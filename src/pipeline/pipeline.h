@@ -53,12 +53,17 @@ struct pipeline {
 	int64_t now;
 	bool key_created;        /* init made a new key file */
 	bool store_created;
+	bool reader;             /* pipeline_open_reader: the scrubber is borrowed */
 };
 
 /* Resolve paths, open (or create) the store, load (or create) the key and
  * check it against the store. Returns PIPE_OK with *out set. */
 int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char *err, size_t errlen);
 void pipeline_close(struct pipeline *p);
+/* A second, read-only connection to p's store that shares p's key and
+ * scrubber (so p must outlive it): for servers whose readers must not
+ * wait for the writer. */
+int pipeline_open_reader(const struct pipeline *p, struct pipeline **out, char *err, size_t errlen);
 /* The store path pipeline_open would use for o (for messages). */
 const char *pipeline_store_path(const struct pipeline_options *o);
 int64_t pipeline_now(const struct pipeline *p);
@@ -132,6 +137,9 @@ struct feedback_result {
 
 int pipeline_feedback(struct pipeline *p, const struct feedback_request *req, struct feedback_result *res,
 		      char *err, size_t errlen);
+/* Fill req from a parsed feedback object; the strings point into root.
+ * PIPE_EINPUT (message in err) when a field is missing or wrongly typed. */
+int pipeline_feedback_from_json(json_t *root, struct feedback_request *req, char *err, size_t errlen);
 /* Parse a feedback JSON object (a line of `feedback --file`) into req; the
  * strings point into *holder, which the caller json_decref()s. */
 int pipeline_feedback_parse(const char *json, size_t len, struct feedback_request *req, json_t **holder,
@@ -178,6 +186,45 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
  * ratings and the verdict. */
 int pipeline_show(struct pipeline *p, const char *conversation_id, const struct quality_thresholds *t,
 		  json_t **out, char *err, size_t errlen);
+
+/* The feedback token of a conversation (64 hex): lets whoever received it
+ * rate that one conversation without an API key. */
+int pipeline_feedback_token(const struct pipeline *p, const char *conversation_id,
+			    char out[static PSEUDO_HEX_LEN + 1]);
+/* True when token is that conversation's token (compared in constant time). */
+bool pipeline_feedback_token_ok(const struct pipeline *p, const char *conversation_id, const char *token,
+				size_t token_len);
+
+struct erase_result {
+	long conversations;      /* conversations removed (with their text) */
+	long ratings;            /* ratings removed: given by the user or of the removed conversations */
+};
+
+/* Right to erasure: delete every conversation and rating of the user with
+ * raw id user_id (pseudonymized here; never stored or printed). Runs in
+ * the caller's transaction, or in one of its own. */
+int pipeline_erase_user(struct pipeline *p, const char *user_id, struct erase_result *res, char *err,
+			size_t errlen);
+/* Retention: delete the conversations created before cutoff (Unix seconds)
+ * with their ratings. */
+int pipeline_purge(struct pipeline *p, int64_t cutoff, struct erase_result *res, char *err, size_t errlen);
+
+/* API keys. A key is "cbk_" and 64 hex digits of randomness; the store
+ * keeps its SHA-256 (pipeline_apikey_hash) and its first characters. */
+#define APIKEY_LEN 68
+#define APIKEY_PREFIX_LEN 12
+enum apikey_scope { APIKEY_NONE = 0, APIKEY_INGEST = 1, APIKEY_ADMIN = 2 };
+
+const char *apikey_scope_name(int scope);
+int apikey_scope_from_name(const char *name);   /* APIKEY_NONE when unknown */
+/* out = hex(SHA-256(key)). */
+void pipeline_apikey_hash(const char *key, size_t len, char out[static PSEUDO_HEX_LEN + 1]);
+/* Create a key; the secret comes back in key (shown once, never stored). */
+int pipeline_apikey_create(struct pipeline *p, int scope, const char *name, char key[static APIKEY_LEN + 1],
+			   int64_t *id, char *err, size_t errlen);
+int pipeline_apikey_revoke(struct pipeline *p, int64_t id, char *err, size_t errlen);
+/* The keys as a JSON array of {id, name, scope, prefix, created_at, revoked_at}. */
+int pipeline_apikey_list(struct pipeline *p, json_t **out, char *err, size_t errlen);
 
 /* The reasons as a JSON array of names. */
 json_t *pipeline_reasons_json(unsigned reasons);

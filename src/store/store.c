@@ -97,3 +97,39 @@ int store_scan_ratings(store *s, int64_t rowid, int (*cb)(void *, const struct s
 {
 	return s->ops->scan_ratings(s, rowid, cb, ctx);
 }
+
+int store_delete_conversations(store *s, const struct store_delete_filter *f, long *convs, long *ratings)
+{
+	return s->ops->delete_conversations(s, f, convs, ratings);
+}
+
+int store_delete_user_ratings(store *s, const char *user, long *ratings, struct store_conv_info **affected,
+			      size_t *naffected)
+{
+	return s->ops->delete_user_ratings(s, user, ratings, affected, naffected);
+}
+
+int store_counts(store *s, long *convs, long *ratings)
+{
+	return s->ops->counts(s, convs, ratings);
+}
+
+int store_size(store *s, int64_t *bytes)
+{
+	return s->ops->size(s, bytes);
+}
+
+int store_apikey_add(store *s, const struct store_apikey *k, int64_t *id)
+{
+	return s->ops->apikey_add(s, k, id);
+}
+
+int store_apikey_scan(store *s, int (*cb)(void *, const struct store_apikey *), void *ctx)
+{
+	return s->ops->apikey_scan(s, cb, ctx);
+}
+
+int store_apikey_revoke(store *s, int64_t id, int64_t now)
+{
+	return s->ops->apikey_revoke(s, id, now);
+}

@@ -116,6 +116,23 @@ struct store_export_filter {
 	double min_rating;
 };
 
+/* An API key as stored: only a hash of the secret (see pipeline_apikey_*). */
+struct store_apikey {
+	int64_t id;
+	const char *name;
+	const char *scope;           /* "ingest" or "admin" */
+	const char *hash;            /* 64 hex: SHA-256 of the key */
+	const char *prefix;          /* the key's first characters, to recognise it */
+	int64_t created_at;
+	int64_t revoked_at;          /* 0 while the key is valid */
+};
+
+/* Which conversations store_delete_conversations removes. */
+struct store_delete_filter {
+	const char *user_pseudo;     /* NULL: any user */
+	int64_t created_before;      /* 0: any age */
+};
+
 int store_open(const char *path, unsigned flags, store **out, char *err, size_t errlen);
 void store_close(store *s);
 const char *store_errmsg(const store *s);
@@ -154,6 +171,25 @@ int store_get_conversation(store *s, const char *conversation_id, struct store_c
 int store_scan_ratings(store *s, int64_t rowid,
 		       int (*cb)(void *ctx, const struct store_rating_row *row), void *ctx);
 
+/* Delete the matching conversations with their text and every rating of
+ * them; *conversations and *ratings say how many rows went. */
+int store_delete_conversations(store *s, const struct store_delete_filter *f, long *conversations,
+			       long *ratings);
+/* Delete every rating given by user_pseudo. *affected (caller frees) lists
+ * the conversations that lost a rating, with rowid, response_chars, flags
+ * and their recomputed rating_sum/rating_count filled in. */
+int store_delete_user_ratings(store *s, const char *user_pseudo, long *ratings,
+			      struct store_conv_info **affected, size_t *naffected);
+/* Rows stored, and the bytes the store takes on disk. */
+int store_counts(store *s, long *conversations, long *ratings);
+int store_size(store *s, int64_t *bytes);
+/* API keys: add one (its id comes back in *id), scan all (revoked ones
+ * included, in id order), revoke one (STORE_ENOTFOUND: no valid key with
+ * that id). */
+int store_apikey_add(store *s, const struct store_apikey *k, int64_t *id);
+int store_apikey_scan(store *s, int (*cb)(void *ctx, const struct store_apikey *k), void *ctx);
+int store_apikey_revoke(store *s, int64_t id, int64_t now);
+
 /* The backend's operations; a backend fills one of these. */
 struct store_ops {
 	const char *name;
@@ -178,6 +214,14 @@ struct store_ops {
 	int (*get_conversation)(store *s, const char *cid, struct store_conv_full *out);
 	int (*scan_ratings)(store *s, int64_t rowid, int (*cb)(void *, const struct store_rating_row *),
 			    void *ctx);
+	int (*delete_conversations)(store *s, const struct store_delete_filter *f, long *convs, long *ratings);
+	int (*delete_user_ratings)(store *s, const char *user, long *ratings, struct store_conv_info **affected,
+				   size_t *naffected);
+	int (*counts)(store *s, long *convs, long *ratings);
+	int (*size)(store *s, int64_t *bytes);
+	int (*apikey_add)(store *s, const struct store_apikey *k, int64_t *id);
+	int (*apikey_scan)(store *s, int (*cb)(void *, const struct store_apikey *), void *ctx);
+	int (*apikey_revoke)(store *s, int64_t id, int64_t now);
 };
 
 /* The part of every backend's handle that the dispatch functions use. */

@@ -66,6 +66,18 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER ratings_au AFTER UPDATE OF rating ON ratings BEGIN"
 	" UPDATE rating_counts SET n = n - 1 WHERE rating = old.rating;"
 	" UPDATE rating_counts SET n = n + 1 WHERE rating = new.rating; END;",
+	/* 2: API keys (only a hash of each), and the indexes that erasure by
+	 * user needs */
+	"CREATE TABLE api_keys("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL DEFAULT '',"
+	" scope TEXT NOT NULL CHECK (scope IN ('ingest', 'admin')),"
+	" hash TEXT NOT NULL UNIQUE,"
+	" prefix TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER);"
+	"CREATE INDEX conversations_user ON conversations(user_pseudo);"
+	"CREATE INDEX ratings_user ON ratings(user_pseudo);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -300,6 +312,10 @@ static int sqlite_rollback(store *s)
 {
 	struct sqlite_store *ss = S(s);
 
+	/* a conversation handed out by get_conversation keeps its statement
+	 * (and a read snapshot) open until the next call: end it here too */
+	if (ss->get_stmt)
+		sqlite3_reset(ss->get_stmt);
 	if (sqlite3_get_autocommit(ss->db))
 		return STORE_OK;
 	return run_simple(ss, ST_ROLLBACK, "cannot roll back");
@@ -667,6 +683,212 @@ static int sqlite_scan_ratings(store *s, int64_t rowid, int (*cb)(void *, const 
 	return rc;
 }
 
+/* A statement prepared for one call; bind with the varargs of fmt ("t": text,
+ * "i": int64) and step to the first row. */
+static int prep_bind(struct sqlite_store *ss, const char *sql, const char *what, sqlite3_stmt **out,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	int i = 1;
+
+	if (sqlite3_prepare_v2(ss->db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_err(ss, what);
+	va_start(ap, fmt);
+	for (; *fmt; fmt++, i++) {
+		if (*fmt == 't')
+			bind_text_or_null(*out, i, va_arg(ap, const char *));
+		else
+			sqlite3_bind_int64(*out, i, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	return STORE_OK;
+}
+
+/* Run a statement that returns one integer (or none: 0). */
+static int scalar(struct sqlite_store *ss, sqlite3_stmt *st, const char *what, long *out)
+{
+	int rc = sqlite3_step(st);
+
+	*out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : db_err(ss, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The filter as SQL: ?1 the user (NULL: any), ?2 the cutoff (0: none);
+ * the day bound lets the statistics index find old rows. */
+#define DELETE_WHERE                                                                          \
+	" WHERE (?1 IS NULL OR user_pseudo = ?1) AND (?2 = 0 OR (day <= ?2 / 86400 AND created_at < ?2))"
+
+static int sqlite_delete_conversations(store *s, const struct store_delete_filter *f, long *convs,
+				       long *ratings)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	*convs = *ratings = 0;
+	if ((rc = prep_bind(ss, "SELECT count(*) FROM ratings WHERE conversation IN (SELECT id FROM conversations"
+			    DELETE_WHERE ")", "cannot delete conversations", &st, "ti",
+			    f->user_pseudo, (int64_t)f->created_before)) ||
+	    (rc = scalar(ss, st, "cannot delete conversations", ratings)))
+		return rc;
+	if ((rc = prep_bind(ss, "DELETE FROM conversations" DELETE_WHERE, "cannot delete conversations", &st, "ti",
+			    f->user_pseudo, (int64_t)f->created_before)))
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot delete conversations");
+	sqlite3_finalize(st);
+	if (rc == STORE_OK)
+		*convs = (long)sqlite3_changes(ss->db);
+	return rc;
+}
+
+static int sqlite_delete_user_ratings(store *s, const char *user, long *ratings, struct store_conv_info **affected,
+				      size_t *naffected)
+{
+	struct sqlite_store *ss = S(s);
+	struct store_conv_info *a = NULL, *na;
+	size_t n = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*ratings = 0;
+	*affected = NULL;
+	*naffected = 0;
+	if ((rc = prep_bind(ss, "SELECT c.id, c.response_chars, c.flags FROM ratings r"
+			    " JOIN conversations c ON c.id = r.conversation WHERE r.user_pseudo = ?1",
+			    "cannot read ratings", &st, "t", user)))
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			if (!(na = realloc(a, alloc * sizeof(*a)))) {
+				sqlite3_finalize(st);
+				free(a);
+				return set_err(ss, STORE_ENOMEM, "out of memory");
+			}
+			a = na;
+		}
+		memset(&a[n], 0, sizeof(a[n]));
+		a[n].rowid = sqlite3_column_int64(st, 0);
+		a[n].response_chars = (long)sqlite3_column_int64(st, 1);
+		a[n].flags = (unsigned)sqlite3_column_int(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(a);
+		return db_err(ss, "cannot read ratings");
+	}
+	if ((rc = prep_bind(ss, "DELETE FROM ratings WHERE user_pseudo = ?1", "cannot delete ratings", &st, "t",
+			    user))) {
+		free(a);
+		return rc;
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot delete ratings");
+	sqlite3_finalize(st);
+	if (rc == STORE_OK)
+		*ratings = (long)sqlite3_changes(ss->db);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++)
+		rc = sqlite_rating_totals(s, a[i].rowid, &a[i].rating_sum, &a[i].rating_count);
+	if (rc) {
+		free(a);
+		return rc;
+	}
+	*affected = a;
+	*naffected = n;
+	return STORE_OK;
+}
+
+static int sqlite_counts(store *s, long *convs, long *ratings)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_bind(ss, "SELECT count(*) FROM conversations", "cannot count", &st, "")) ||
+	    (rc = scalar(ss, st, "cannot count", convs)))
+		return rc;
+	if ((rc = prep_bind(ss, "SELECT coalesce(sum(n), 0) FROM rating_counts", "cannot count", &st, "")))
+		return rc;
+	return scalar(ss, st, "cannot count", ratings);
+}
+
+static int sqlite_size(store *s, int64_t *bytes)
+{
+	struct sqlite_store *ss = S(s);
+	struct stat sb;
+	char wal[4096];
+
+	*bytes = 0;
+	if (stat(ss->path, &sb) != 0)
+		return set_err(ss, STORE_EIO, "cannot stat the store");
+	*bytes = sb.st_size;
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", ss->path) < sizeof(wal) && stat(wal, &sb) == 0)
+		*bytes += sb.st_size;
+	return STORE_OK;
+}
+
+static int sqlite_apikey_add(store *s, const struct store_apikey *k, int64_t *id)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_bind(ss, "INSERT INTO api_keys(name, scope, hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+			    "cannot add the key", &st, "tttti", k->name ? k->name : "",
+			    k->scope, k->hash, k->prefix, k->created_at)))
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot add the key");
+	sqlite3_finalize(st);
+	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(ss->db) : 0;
+	return rc;
+}
+
+static int sqlite_apikey_scan(store *s, int (*cb)(void *, const struct store_apikey *), void *ctx)
+{
+	struct sqlite_store *ss = S(s);
+	struct store_apikey k;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_bind(ss, "SELECT id, name, scope, hash, prefix, created_at, coalesce(revoked_at, 0)"
+			    " FROM api_keys ORDER BY id", "cannot read keys", &st, "")))
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k.id = sqlite3_column_int64(st, 0);
+		k.name = col_text(st, 1);
+		k.scope = col_text(st, 2);
+		k.hash = col_text(st, 3);
+		k.prefix = col_text(st, 4);
+		k.created_at = sqlite3_column_int64(st, 5);
+		k.revoked_at = sqlite3_column_int64(st, 6);
+		if (cb(ctx, &k)) {
+			sqlite3_finalize(st);
+			return STORE_ESTOP;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot read keys");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_apikey_revoke(store *s, int64_t id, int64_t now)
+{
+	struct sqlite_store *ss = S(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_bind(ss, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+			    "cannot revoke the key", &st, "ii", id, now)))
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : db_err(ss, "cannot revoke the key");
+	sqlite3_finalize(st);
+	if (rc == STORE_OK && sqlite3_changes(ss->db) == 0)
+		rc = set_err(ss, STORE_ENOTFOUND, "no valid key with id %lld", (long long)id);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -687,4 +909,11 @@ static const struct store_ops sqlite_ops = {
 	.scan_export = sqlite_scan_export,
 	.get_conversation = sqlite_get_conversation,
 	.scan_ratings = sqlite_scan_ratings,
+	.delete_conversations = sqlite_delete_conversations,
+	.delete_user_ratings = sqlite_delete_user_ratings,
+	.counts = sqlite_counts,
+	.size = sqlite_size,
+	.apikey_add = sqlite_apikey_add,
+	.apikey_scan = sqlite_apikey_scan,
+	.apikey_revoke = sqlite_apikey_revoke,
 };
