@@ -313,6 +313,7 @@ int server_open_offline(const struct pipeline_options *po, struct server **out, 
 	if (!srv)
 		return PIPE_ENOMEM;
 	srv->max_body = SERVER_DEFAULT_MAX_BODY;
+	srv->dashboard_refresh_s = SERVER_DEFAULT_DASHBOARD_REFRESH;
 	if ((rc = server_init(srv, po, 1, false, err, errlen))) {
 		server_free(srv);
 		return rc;

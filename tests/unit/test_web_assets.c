@@ -62,3 +62,98 @@ Test(web_assets, bundles_hold_their_code)
 	/* distinct content, distinct validators */
 	cr_expect_str_neq(w->etag, d->etag);
 }
+
+/* The routes table sends the web paths to h_web.c, without a key. */
+#include "http/http.h"
+
+static const struct route *route_of(const char *method, const char *path)
+{
+	char param[HTTP_PARAM_MAX], allow[64];
+	int r;
+
+	if (routes_match(method, path, &r, param, sizeof(param), allow, sizeof(allow)))
+		return NULL;
+	return &http_routes[r];
+}
+
+Test(web_routes, every_asset_is_routed)
+{
+	for (const struct web_asset *a = web_assets; a->path; a++) {
+		const struct route *r = route_of("GET", a->path);
+		cr_assert_not_null(r, "%s has no route", a->path);
+		cr_expect_eq(r->handle, h_web_asset, "%s", a->path);
+		cr_expect_eq(r->auth, AUTH_NONE, "%s", a->path);
+	}
+	cr_expect_eq(route_of("GET", "/dashboard.json")->handle, h_dashboard_config);
+	/* a page on another origin loads the widget as a module: CORS */
+	cr_expect(route_of("GET", "/widget.js")->cors);
+	cr_expect_not(route_of("GET", "/")->cors);
+	cr_expect_eq(route_of("GET", "/v1/stats")->auth, AUTH_DASHBOARD);
+	cr_expect_eq(route_of("GET", "/v1/progress")->auth, AUTH_DASHBOARD);
+	cr_expect_null(route_of("POST", "/"));
+	cr_expect_null(route_of("GET", "/assets/a/b.js"));
+}
+
+static struct http_exchange get(const char *path, const char *inm)
+{
+	struct http_exchange x;
+
+	http_exchange_init(&x);
+	x.method = "GET";
+	x.path = path;
+	x.if_none_match = inm;
+	return x;
+}
+
+Test(web_routes, asset_answers)
+{
+	struct server srv;
+	struct http_exchange x = get("/widget.js", NULL);
+	const struct web_asset *a = web_asset_find("/widget.js", 10);
+
+	memset(&srv, 0, sizeof(srv));
+	cr_assert_eq(h_web_asset(&srv, &x), HTTP_DONE);
+	cr_expect_eq(x.status, 200);
+	cr_expect_str_eq(x.out_type, "text/javascript; charset=utf-8");
+	cr_expect_str_eq(x.etag, a->etag);
+	cr_assert_eq(x.out.len, a->len);
+	cr_expect_eq(memcmp(x.out.data, a->data, a->len), 0);
+	http_exchange_release(&x);
+
+	x = get("/widget.js", a->etag);
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 304);
+	cr_expect_eq(x.out.len, 0);
+	http_exchange_release(&x);
+
+	x = get("/widget.js", "*");
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 304);
+	http_exchange_release(&x);
+
+	x = get("/widget.js", "\"00000000000000000000\"");
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 200);
+	http_exchange_release(&x);
+
+	x = get("/assets/missing.js", NULL);
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 404);
+	cr_expect_null(x.etag);
+	cr_expect_not_null(strstr(buf_cstr(&x.out), "\"not_found\""));
+	http_exchange_release(&x);
+}
+
+Test(web_routes, dashboard_config)
+{
+	struct server srv;
+	struct http_exchange x = get("/dashboard.json", NULL);
+
+	memset(&srv, 0, sizeof(srv));
+	srv.public_dashboard = true;
+	srv.dashboard_refresh_s = 7;
+	h_dashboard_config(&srv, &x);
+	cr_expect_eq(x.status, 200);
+	cr_expect_str_eq(buf_cstr(&x.out), "{\"public_dashboard\":true,\"refresh_seconds\":7,\"scope\":null}\n");
+	http_exchange_release(&x);
+}
