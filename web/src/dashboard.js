@@ -152,6 +152,7 @@ function showSignIn(message) {
 }
 
 async function refresh() {
+	const t0 = performance.now();
 	clearTimeout(state.timer);
 	try {
 		const [stats, progress] = await Promise.all([getJSON('/v1/stats'), getJSON('/v1/progress')]);
@@ -167,6 +168,7 @@ async function refresh() {
 		renderStats(stats);
 		$('load-error').hidden = true;
 		state.refreshes++;
+		state.lastRefreshMs = performance.now() - t0;   // fetch + draw, for bench/web.sh
 		$('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 		if (first && document.activeElement === $('apikey')) $('main').focus();
 	} catch (e) {
