@@ -40,9 +40,11 @@ for n in $SIZES; do
 	"$bin" feedback --store "$db" --file "$work/fb.jsonl" > /dev/null
 	key=$("$bin" apikey create --store "$db" --scope admin 2> /dev/null)
 	start "$db"
-	for p in /widget.js /assets/dashboard.js /; do
-		printf '| %s | %d bytes | gzip -9 %d bytes |\n' "$p" "$(curl -s "$base$p" | wc -c)" "$(curl -s "$base$p" | gzip -9 | wc -c)"
-	done
+	if [ "$n" = "${SIZES%% *}" ]; then
+		for p in /widget.js /assets/dashboard.js /; do
+			printf '| %s | %d bytes | gzip -9 %d bytes |\n' "$p" "$(curl -s "$base$p" | wc -c)" "$(curl -s "$base$p" | gzip -9 | wc -c)"
+		done
+	fi
 	if [ "$n" = "${SIZES%% *}" ] && command -v wrk > /dev/null; then
 		etag=$(curl -sI "$base/" | tr -d '\r' | sed -n 's/^ETag: //Ip')
 		for p in /widget.js /assets/dashboard.js; do
