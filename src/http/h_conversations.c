@@ -223,7 +223,8 @@ int h_conversation_get(struct server *srv, struct http_exchange *x)
 		return HTTP_DONE;
 	}
 	if (rc) {
-		http_error(x, http_pipe_status(rc, &code), code, "%s", err);
+		int status = http_pipe_status(rc, &code);
+		http_error(x, status, code, "%s", err);
 		return HTTP_DONE;
 	}
 	http_json(x, 200, out);

@@ -30,7 +30,8 @@ static void answer(struct http_exchange *x, int rc, json_t *out, const char *err
 	const char *code;
 
 	if (rc) {
-		http_error(x, http_pipe_status(rc, &code), code, "%s", err);
+		int status = http_pipe_status(rc, &code);
+		http_error(x, status, code, "%s", err);
 		return;
 	}
 	http_json(x, 200, out);
