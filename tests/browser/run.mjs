@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { tally, group, makeStore, createKey, startServer, launch, chromiumPresent, CHROMIUM, SHOTS } from './lib.mjs';
 import { dashboardTests, publicDashboardTests } from './dashboard.mjs';
-import { widgetClickTest, widgetKeyboardTest, widgetErrorTest } from './widget.mjs';
+import { widgetClickTest, widgetKeyboardTest, widgetErrorTest, widgetCrossOriginTest } from './widget.mjs';
 
 if (!chromiumPresent()) {
 	console.log(`browser: skipped, no Chromium at ${CHROMIUM} (scripts/install-deps installs Debian's chromium)`);
@@ -27,6 +27,7 @@ try {
 	if (srv) await srv.stop();
 	srv = null;
 	await group('public dashboard', () => publicDashboardTests(browser, st.store));
+	await group('widget cross-origin', () => widgetCrossOriginTest(browser, st.store, keys));
 } catch (e) {
 	tally.failed++;
 	console.log('  FAIL [browser] ' + (e.stack || e.message));

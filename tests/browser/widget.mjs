@@ -121,3 +121,41 @@ export async function widgetErrorTest(browser, srv, keys, store) {
 	}
 	return again;
 }
+
+// The README's embedding: a page on another origin loads /widget.js from
+// the Cerberus server (started with --cors-origin for that origin) and the
+// rating goes through the CORS preflight to /v1/feedback.
+export async function widgetCrossOriginTest(browser, store, keys) {
+	const { createServer } = await import('node:http');
+	const { freePort } = await import('./lib.mjs');
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	const srv = await startServer(store, ['--cors-origin', origin]);
+	let page = '';
+	const host = createServer((req, res) => {
+		res.setHeader('Content-Type', 'text/html; charset=utf-8');
+		res.end(page);
+	});
+	await new Promise((r) => host.listen(port, '127.0.0.1', r));
+	try {
+		const c = await newConversation(srv, keys, 605);
+		page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Assistant</title>
+<link rel="icon" href="data:,">
+<script type="module" src="${srv.url}/widget.js"></script></head><body>
+<p>An answer from the assistant.</p>
+<cerberus-rating conversation-id="${c.conversation_id}" token="${c.feedback_token}" endpoint="${srv.url}"></cerberus-rating>
+</body></html>`;
+		const p = await newPage(browser, { width: 800, height: 600 });
+		await p.goto(origin + '/');
+		await p.waitForFunction(() => customElements.get('cerberus-rating') !== undefined, null, { timeout: 10000 });
+		await stars(p).nth(4).click();
+		await p.click('cerberus-rating button[type=submit]');
+		await p.waitForSelector('cerberus-rating [role=status]:not([hidden])');
+		eq(await storedRatings(srv, keys, c.conversation_id), [{ rating: 5, comment: null }], 'cross-origin: rating 5 stored');
+		eq(p.problems, [], 'cross-origin: no console errors');
+		await p.close();
+	} finally {
+		await new Promise((r) => host.close(r));
+		await srv.stop();
+	}
+}
