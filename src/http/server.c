@@ -129,6 +129,16 @@ static enum MHD_Result send_answer(struct mhd_request *rq)
 	return ret;
 }
 
+static enum MHD_Result too_large(struct mhd_request *rq, const char *method, const char *url)
+{
+	rq->dispatched = true;
+	rq->x.method = method;
+	rq->x.path = url;
+	routes_match(method, url, &rq->x.route, rq->x.param, sizeof(rq->x.param), rq->x.allow, sizeof(rq->x.allow));
+	http_error(&rq->x, 413, "too_large", "the request body exceeds %zu bytes", rq->srv->max_body);
+	return send_answer(rq);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -148,15 +158,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = rq;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > srv->max_body)
-			rq->too_large = true;
+			return too_large(rq, method, url);   /* answered before the body is read */
+		if (cl)
+			buf_grow(&rq->body, strtoull(cl, NULL, 10));
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!rq->too_large && buf_append(&rq->body, upload, *upload_size))
+		/* a chunked body past the limit is read and dropped, then answered:
+		 * answering mid-upload makes clients see a reset, not the 413 */
+		if (!rq->too_large && buf_append(&rq->body, upload, *upload_size)) {
 			rq->too_large = true;
+			buf_release(&rq->body);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->too_large && !rq->dispatched)
+		return too_large(rq, method, url);
 	if (rq->pending) {
 		/* resumed: the writer is done with our job */
 		rq->pending = false;
@@ -176,12 +194,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	rq->x.body_len = rq->body.len;
 	rq->x.query = query_arg;
 	rq->x.conn = conn;
-	if (rq->too_large) {
-		routes_match(method, url, &rq->x.route, rq->x.param, sizeof(rq->x.param), rq->x.allow,
-			     sizeof(rq->x.allow));
-		http_error(&rq->x, 413, "too_large", "the request body exceeds %zu bytes", srv->max_body);
-		return send_answer(rq);
-	}
+
 	if (http_dispatch(srv, &rq->x) == HTTP_PENDING) {
 		/* suspend first: the writer may finish before we return */
 		rq->pending = true;

@@ -166,6 +166,10 @@ eq "dave's rating gone, totals fixed" "$(sqlite3 cerberus.db "select rating_coun
 eq "histogram consistent" "$(sqlite3 cerberus.db 'select sum(n) from rating_counts')" "$(sqlite3 cerberus.db 'select count(*) from ratings')"
 eq "erase again" "$(req DELETE /v1/users/dave -H "Authorization: Bearer $ADMIN")" 200
 eq "erase again: nothing" "$(jget out.json conversations_deleted)" 0
+echo '{"conversation_id":"pe-1","user_id":"x y@z.com","question":"q","answer":"a"}' > pe.json
+post /v1/conversations "$INGEST" pe.json > /dev/null
+eq "erase a percent-encoded id" "$(req DELETE '/v1/users/x%20y%40z.com' -H "Authorization: Bearer $ADMIN")" 200
+eq "percent-encoded id erased" "$(jget out.json conversations_deleted)" 1
 eq "erase wrong method" "$(req GET /v1/users/dave -H "Authorization: Bearer $ADMIN")" 405
 
 # revocation takes effect within a second

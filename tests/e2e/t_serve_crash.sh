@@ -20,7 +20,11 @@ client() {
 	done < "part.0$1"
 }
 for c in 0 1 2 3; do client $c & done
-sleep 1.5
+# kill once some writes were acknowledged (at most 10 s in)
+for _ in $(seq 1 200); do
+	[ "$(cat acked.* 2>/dev/null | wc -l)" -ge 50 ] && break
+	sleep 0.05
+done
 { kill -9 "$SPID"; wait "$SPID"; } 2>/dev/null
 wait
 cat acked.* > acked.txt 2>/dev/null

@@ -13,7 +13,12 @@ for f in part.*.json; do
 	curl -s -o "$f.out" -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
 		--data-binary @"$f" "$BASE/v1/conversations" > "$f.code" 2>/dev/null &
 done
-sleep 0.15
+# SIGTERM as soon as a POST is in flight (the metrics request counts itself)
+for _ in $(seq 1 250); do
+	n=$(curl -s -H "Authorization: Bearer $KEY" "$BASE/metrics" | sed -n 's/^cerberus_http_requests_in_flight //p')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.02
+done
 serve_stop
 wait
 eq "exit 0 after SIGTERM" "$SSTATUS" 0
