@@ -34,6 +34,7 @@ export async function widgetClickTest(browser, srv, keys) {
 	eq(await page.getAttribute('cerberus-rating [role=radiogroup]', 'aria-labelledby'), 'q', 'widget: the star group is labelled');
 	eq(await stars(page).nth(3).getAttribute('aria-label'), '4 stars: Very good', 'widget: star labels');
 	ok(await page.locator('cerberus-rating button[type=submit]').isDisabled(), 'widget: send disabled before a rating');
+	eq(await state(page), 'idle', 'widget: idle state');
 
 	await stars(page).nth(3).click();
 	eq(await stars(page).evaluateAll((s) => s.map((b) => b.getAttribute('aria-checked'))),

@@ -35,8 +35,6 @@ function feedbackURL(endpoint) {
 }
 
 class CerberusRating extends HTMLElement {
-	static get observedAttributes() { return ['conversation-id', 'token', 'endpoint']; }
-
 	constructor() {
 		super();
 		this.rating = 0;
@@ -81,6 +79,12 @@ class CerberusRating extends HTMLElement {
 		}
 		this.group.addEventListener('keydown', (e) => this.onKey(e));
 		this.form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
+	}
+
+	// The attributes are read when the rating is sent, so a frontend may
+	// set them after the element is created.
+	connectedCallback() {
+		if (!this.hasAttribute('state')) this.setAttribute('state', this.state);
 	}
 
 	// Roving tab index: the group is one Tab stop, arrows move inside it
