@@ -1,7 +1,7 @@
 // Dashboard tests: sign-in (keyboard only), every chart drawn with the
 // numbers /v1/stats and /v1/progress return, refresh in place, sign-out,
 // the phone layout, and --public-dashboard.
-import { ok, eq, api, newPage, cerberus, LAPTOP, PHONE, SHOTS, startServer } from './lib.mjs';
+import { ok, eq, api, newPage, cerberus, LAPTOP, PHONE, SHOTS, startServer, axeProblems } from './lib.mjs';
 import { join } from 'node:path';
 
 const REJECT_LABELS = { low_rating: 'Low rating', short_response: 'Short answer', pii: 'Personal data', incomplete: 'Incomplete' };
@@ -78,6 +78,7 @@ export async function dashboardTests(browser, srv, keys) {
 	await page.goto(srv.url + '/?refresh=1');
 	await page.waitForSelector('#signin-panel:not([hidden])');
 	ok(await page.isHidden('#main'), 'figures hidden before sign-in');
+	eq(await axeProblems(page), [], 'sign-in page: no serious accessibility problems (axe)');
 
 	// a wrong key is refused with a message (the 401 shows in the console: expected)
 	await page.fill('#apikey', 'not-a-key');
@@ -112,6 +113,7 @@ export async function dashboardTests(browser, srv, keys) {
 	let stats = (await api(srv, 'GET', '/v1/stats', keys.admin)).json;
 	let progress = (await api(srv, 'GET', '/v1/progress', keys.admin)).json;
 	await checkCharts(page, stats, progress, 'laptop');
+	eq(await axeProblems(page), [], 'dashboard: no serious accessibility problems (axe)');
 	await page.screenshot({ path: join(SHOTS, 'dashboard-laptop.png'), fullPage: true });
 
 	// refresh without reloading: new conversations show up on their own
@@ -143,6 +145,7 @@ export async function dashboardTests(browser, srv, keys) {
 	await phone.click('#signin button[type=submit]');
 	await phone.waitForFunction(() => window.cerberusDashboard.refreshes > 0);
 	await checkCharts(phone, stats, progress, 'phone');
+	eq(await axeProblems(phone), [], 'phone: no serious accessibility problems (axe)');
 	const widest = await phone.evaluate(() => document.documentElement.scrollWidth);
 	ok(widest <= PHONE.width, 'phone: no horizontal scrolling', `${widest}px`);
 	const cols = await phone.evaluate(() => getComputedStyle(document.getElementById('charts')).gridTemplateColumns.split(' ').length);

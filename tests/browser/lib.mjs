@@ -2,7 +2,7 @@
 // real `cerberus serve` on a free 127.0.0.1 port, Debian's Chromium driven
 // headless through playwright-core (no browser download), and a tally.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -139,3 +139,16 @@ export async function newPage(browser, viewport) {
 
 export const LAPTOP = { width: 1366, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+
+// Accessibility check with axe-core (WCAG 2 A/AA rules): the violations of
+// impact serious or critical, as "rule: target" strings. The script is
+// evaluated through the DevTools protocol, so the pages' CSP stays on.
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export async function axeProblems(page) {
+	await page.evaluate(AXE);
+	const r = await page.evaluate(() => window.axe.run(document, {
+		runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+	}));
+	return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}

@@ -1,7 +1,7 @@
 // Widget tests on GET /demo: click the fourth star and send, keyboard only
 // (Tab, arrows, Enter), and the error state with the server stopped; each
 // rating is checked through GET /v1/conversations/{id}.
-import { ok, eq, api, newPage, cerberus, SHOTS, startServer } from './lib.mjs';
+import { ok, eq, api, newPage, cerberus, SHOTS, startServer, axeProblems } from './lib.mjs';
 import { join } from 'node:path';
 
 // A fresh conversation through the API, as the assistant's backend logs one.
@@ -35,11 +35,13 @@ export async function widgetClickTest(browser, srv, keys) {
 	eq(await stars(page).nth(3).getAttribute('aria-label'), '4 stars: Very good', 'widget: star labels');
 	ok(await page.locator('cerberus-rating button[type=submit]').isDisabled(), 'widget: send disabled before a rating');
 	eq(await state(page), 'idle', 'widget: idle state');
+	eq(await axeProblems(page), [], 'demo page: no serious accessibility problems (axe)');
 
 	await stars(page).nth(3).click();
 	eq(await stars(page).evaluateAll((s) => s.map((b) => b.getAttribute('aria-checked'))),
 		['false', 'false', 'false', 'true', 'false'], 'widget: fourth star checked');
 	await page.fill('cerberus-rating textarea', 'Clear and it worked first time.');
+	eq(await axeProblems(page), [], 'widget with a rating: no serious accessibility problems (axe)');
 	await page.screenshot({ path: join(SHOTS, 'widget.png'), fullPage: true });
 	await page.click('cerberus-rating button[type=submit]');
 	await page.waitForSelector('cerberus-rating [role=status]:not([hidden])');
