@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	x.content_type = types[(data[1] >> 2) & 3];
 	x.origin = data[1] & 16 ? "https://app.example.com" : NULL;
 	x.if_none_match = data[1] & 32 ? web_assets[data[1] >> 6 & 1].etag : data[1] & 64 ? "*" : NULL;
+	x.accept_encoding = data[1] & 128 ? "gzip, deflate, br" : NULL;
 	data += 2;
 	size -= 2;
 	nl = memchr(data, '\n', size);

@@ -24,20 +24,32 @@ static bool etag_matches(const char *header, const char *etag)
 int h_web_asset(struct server *srv, struct http_exchange *x)
 {
 	const struct web_asset *a = web_asset_find(x->path, strlen(x->path));
+	const unsigned char *data;
+	size_t len;
 
 	if (!a) {
 		http_error(x, 404, "not_found", "no such file");
 		return HTTP_DONE;
 	}
 	buf_reset(&x->out);
-	x->etag = a->etag;
 	x->out_type = a->content_type;
-	if (etag_matches(x->if_none_match, a->etag)) {
+	if (a->gz && web_accepts_gzip(x->accept_encoding)) {
+		data = a->gz;
+		len = a->gz_len;
+		x->etag = a->gz_etag;
+		x->content_encoding = "gzip";
+	} else {
+		data = a->data;
+		len = a->len;
+		x->etag = a->etag;
+	}
+	if (etag_matches(x->if_none_match, x->etag)) {
 		x->status = 304;
 		return HTTP_DONE;
 	}
-	if (buf_append(&x->out, a->data, a->len)) {
+	if (buf_append(&x->out, data, len)) {
 		x->etag = NULL;
+		x->content_encoding = NULL;
 		http_error(x, 503, "out_of_memory", "out of memory");
 		return HTTP_DONE;
 	}

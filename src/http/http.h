@@ -62,6 +62,7 @@ struct http_exchange {
 	const char *authorization;
 	const char *origin;
 	const char *if_none_match;    /* for the embedded web assets' ETags */
+	const char *accept_encoding;  /* gzip copies of the web assets */
 	const char *body;
 	size_t body_len;
 	const char *(*query)(void *conn, const char *name);   /* a query argument, or NULL */
@@ -78,6 +79,7 @@ struct http_exchange {
 	char allow[64];               /* Allow header of a 405 */
 	bool www_authenticate;
 	const char *etag;             /* a web asset: ETag, revalidated caching, CSP */
+	const char *content_encoding; /* "gzip" when the answer is a gzip copy */
 
 	/* a write in progress */
 	struct wjob job;

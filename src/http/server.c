@@ -105,6 +105,9 @@ static enum MHD_Result send_answer(struct mhd_request *rq)
 	if (x->etag) {
 		/* an embedded web asset: cached, but revalidated, so a new binary shows at once */
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, x->etag);
+		if (x->content_encoding)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, x->content_encoding);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 		MHD_add_response_header(resp, "Content-Security-Policy", WEB_CSP);
@@ -190,6 +193,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	rq->x.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	rq->x.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
 	rq->x.if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	rq->x.accept_encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	rq->x.body = buf_cstr(&rq->body);
 	rq->x.body_len = rq->body.len;
 	rq->x.query = query_arg;

@@ -7,6 +7,7 @@
 #ifndef CERBERUS_HTTP_WEB_ASSETS_H
 #define CERBERUS_HTTP_WEB_ASSETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct web_asset {
@@ -15,6 +16,9 @@ struct web_asset {
 	const unsigned char *data;	/* static, NUL after the last byte */
 	size_t len;
 	const char *etag;		/* quoted strong validator of data */
+	const unsigned char *gz;	/* the same gzip-compressed, or NULL */
+	size_t gz_len;
+	const char *gz_etag;		/* its own validator (another representation) */
 };
 
 /* Defined in the generated file; ends with an entry whose path is NULL. */
@@ -25,5 +29,11 @@ extern const struct web_asset web_assets[];
  * Exact match only: no directory walking, so no path can escape the table.
  */
 const struct web_asset *web_asset_find(const char *path, size_t path_len);
+
+/*
+ * Does an Accept-Encoding header (RFC 9110 12.5.3) accept gzip? True when
+ * it lists "gzip", "x-gzip" or "*" without q=0. NULL accepts nothing.
+ */
+bool web_accepts_gzip(const char *accept_encoding);
 
 #endif

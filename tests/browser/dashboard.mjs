@@ -75,10 +75,13 @@ async function checkCharts(page, stats, progress, tag) {
 
 export async function dashboardTests(browser, srv, keys) {
 	const page = await newPage(browser, LAPTOP);
+	const encodings = {};
+	page.on('response', async (r) => { encodings[new URL(r.url()).pathname] = (await r.allHeaders())['content-encoding'] || ''; });
 	await page.goto(srv.url + '/?refresh=1');
 	await page.waitForSelector('#signin-panel:not([hidden])');
 	ok(await page.isHidden('#main'), 'figures hidden before sign-in');
 	eq(await axeProblems(page), [], 'sign-in page: no serious accessibility problems (axe)');
+	eq(encodings['/assets/dashboard.js'], 'gzip', 'the dashboard bundle came gzipped');
 
 	// a wrong key is refused with a message (the 401 shows in the console: expected)
 	await page.fill('#apikey', 'not-a-key');

@@ -44,6 +44,21 @@ req GET /widget.js > /dev/null
 eq "API answers stay no-store" "$(req GET /healthz)" 200
 eq "healthz cache-control" "$(hdr cache-control)" "no-store"
 
+# gzip copies for clients that accept them, each with its own ETag
+eq "gzip: 200" "$(req GET /assets/dashboard.js -H 'Accept-Encoding: gzip, deflate, br')" 200
+eq "gzip: encoding" "$(hdr content-encoding)" gzip
+contains "gzip: varies" hdr.txt "Vary: Accept-Encoding"
+GZTAG=$(hdr etag)
+gzip -dc out.json > plain.js 2> /dev/null; eq "gzip: valid gzip" $? 0
+req GET /assets/dashboard.js > /dev/null
+eq "no Accept-Encoding: plain" "$(hdr content-encoding)" ""
+cmp -s out.json plain.js && ok || not_ok "gzip copy decompresses to the file"
+[ "$GZTAG" != "$(hdr etag)" ] && ok || not_ok "gzip copy has its own ETag"
+eq "gzip;q=0: plain" "$(req GET /assets/dashboard.js -H 'Accept-Encoding: gzip;q=0, *')" 200
+eq "gzip;q=0: no encoding" "$(hdr content-encoding)" ""
+eq "gzip revalidation" "$(req GET /assets/dashboard.js -H 'Accept-Encoding: gzip' -H "If-None-Match: $GZTAG")" 304
+eq "gzip tag for the plain file: 200" "$(req GET /assets/dashboard.js -H "If-None-Match: $GZTAG")" 200
+
 # only the embedded files; no paths outside the table
 eq "unknown asset" "$(req GET /assets/nope.js)" 404
 contains "unknown asset: JSON error" out.json '"code":"not_found"'

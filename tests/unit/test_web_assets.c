@@ -157,3 +157,62 @@ Test(web_routes, dashboard_config)
 	cr_expect_str_eq(buf_cstr(&x.out), "{\"public_dashboard\":true,\"refresh_seconds\":7,\"scope\":null}\n");
 	http_exchange_release(&x);
 }
+
+Test(web_assets, accepts_gzip)
+{
+	static const struct { const char *h; bool want; } cases[] = {
+		{ NULL, false }, { "", false }, { "identity", false }, { "br, zstd", false },
+		{ "gzip", true }, { "GZIP", true }, { "x-gzip", true }, { "gzip, deflate, br, zstd", true },
+		{ "br;q=1.0, gzip;q=0.8, *;q=0.1", true }, { " deflate ,  gzip ", true }, { "*", true },
+		{ "gzip;q=0", false }, { "gzip; q=0.000", false }, { "gzip;Q=0.0", false }, { "gzip;q=0.001", true },
+		{ "gzip;q=0, *", false },            /* named outright beats "*" */
+		{ "*;q=0, gzip", true }, { "*;q=0", false }, { "gzip;q=0, gzip", true },
+		{ "gzipx", false }, { "xgzip", false }, { "gz", false }, { "gzip;q=", true }, { ",,,", false },
+		{ "gzip;q=0;x=1", false }, { ";q=1", false }, { "g\tzip", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(web_accepts_gzip(cases[i].h), cases[i].want, "'%s'", cases[i].h ? cases[i].h : "(null)");
+}
+
+Test(web_assets, gzip_copies)
+{
+	const struct web_asset *d = find("/assets/dashboard.js");
+
+	cr_assert_not_null(d->gz);
+	cr_expect_lt(d->gz_len, d->len / 2, "%zu of %zu", d->gz_len, d->len);
+	cr_expect_eq(d->gz[0], 0x1f);
+	cr_expect_eq(d->gz[1], 0x8b);
+	cr_expect_str_neq(d->gz_etag, d->etag);
+	for (const struct web_asset *a = web_assets; a->path; a++)
+		cr_expect(!a->gz || (a->gz_len < a->len && a->gz_etag), "%s", a->path);
+}
+
+Test(web_routes, gzip_answer)
+{
+	struct server srv;
+	const struct web_asset *a = web_asset_find("/assets/dashboard.js", 20);
+	struct http_exchange x = get("/assets/dashboard.js", NULL);
+
+	memset(&srv, 0, sizeof(srv));
+	x.accept_encoding = "gzip, deflate, br";
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 200);
+	cr_expect_str_eq(x.content_encoding, "gzip");
+	cr_expect_str_eq(x.etag, a->gz_etag);
+	cr_assert_eq(x.out.len, a->gz_len);
+	cr_expect_eq(memcmp(x.out.data, a->gz, a->gz_len), 0);
+	http_exchange_release(&x);
+
+	/* a revalidation names the variant it holds */
+	x = get("/assets/dashboard.js", a->gz_etag);
+	x.accept_encoding = "gzip";
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 304);
+	http_exchange_release(&x);
+	x = get("/assets/dashboard.js", a->gz_etag);
+	h_web_asset(&srv, &x);
+	cr_expect_eq(x.status, 200);
+	cr_expect_null(x.content_encoding);
+	cr_expect_eq(x.out.len, a->len);
+	http_exchange_release(&x);
+}
