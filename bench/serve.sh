@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/build/cerberus
-work=${BENCH_DIR:-bench/out-serve}
+work=${BENCH_DIR:-bench/out/serve}
 SECS=${BENCH_SECS:-60}
 SHORT=${BENCH_SHORT:-10}
 THREADS=${BENCH_THREADS:-2}
@@ -40,13 +40,20 @@ url=http://127.0.0.1:$port
 
 # run NAME SECONDS BODIES PATH: wrk, then req/s and latency percentiles
 run() {
+	local c0 c1
+	c0=$(awk '{print $14 + $15}' /proc/$spid/stat)
 	BODIES=$3 BENCH_PATH=$4 wrk -t2 -c"$CONNS" -d"$2"s --latency -s bench/serve_post.lua "$url" > "$work/$1.txt" 2>&1
-	local rps p50 p99 errs
+	c1=$(awk '{print $14 + $15}' /proc/$spid/stat)
+	local rps p50 p99 errs n
 	rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.txt")
 	p50=$(awk '$1 == "50%" {print $2}' "$work/$1.txt")
 	p99=$(awk '$1 == "99%" {print $2}' "$work/$1.txt")
-	errs=$(grep -c 'unexpected status' "$work/$1.txt" || true)
-	printf '| %s | %s s | %s req/s | p50 %s | p99 %s | unexpected statuses: %s |\n' "$1" "$2" "$rps" "$p50" "$p99" "$errs"
+	errs=$(awk '/Non-2xx/ {print $5}' "$work/$1.txt")
+	n=$(awk '/requests in/ {print $1}' "$work/$1.txt")
+	# server CPU time per request: what the load of other processes does not change much
+	printf '| %s | %s s | %s req/s | p50 %s | p99 %s | non-2xx: %s | server CPU %s us/request | load %s |\n' "$1" "$2" \
+		"$rps" "$p50" "$p99" "${errs:-0}" "$(awk "BEGIN { printf \"%.0f\", ($c1 - $c0) * 1e6 / $(getconf CLK_TCK) / $n }")" \
+		"$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 run conversations "$SHORT" "$work/conv.jsonl" /v1/conversations

@@ -35,6 +35,7 @@ int h_metrics(struct server *srv, struct http_exchange *x)
 	writer_stats(srv->writer, &ws);
 	g.commits = ws.commits;
 	g.jobs = ws.jobs;
+	g.syncs = ws.syncs;
 	g.inflight = __atomic_load_n(&srv->inflight, __ATOMIC_RELAXED);
 	buf_reset(&x->out);
 	if (metrics_format(&srv->metrics, names, &g, &x->out)) {

@@ -129,6 +129,7 @@ int http_check_json(const char *body, size_t len, char *err, size_t errlen, cons
 struct server {
 	struct pipeline *wp;          /* the writer's pipeline; its key and scrubber are shared */
 	struct writer *writer;
+	struct store_syncer *syncer;  /* flushes the writer's commits (NULL offline) */
 	pthread_mutex_t readers_mu;
 	pthread_cond_t readers_cv;
 	struct pipeline **readers;    /* the pool, nreaders of them */

@@ -132,16 +132,20 @@ int metrics_format(const struct metrics *m, const char *const *names, const stru
 		rc |= buf_printf(out, "cerberus_redactions_total{type=\"%s\"} %llu\n", scrub_type_name((enum scrub_type)t),
 				 (unsigned long long)get(&m->redactions[t]));
 	rc |= buf_printf(out,
-			 "# HELP cerberus_store_commits_total Write transactions committed (one fsync each).\n"
+			 "# HELP cerberus_store_commits_total Write transactions committed.\n"
 			 "# TYPE cerberus_store_commits_total counter\n"
 			 "cerberus_store_commits_total %llu\n"
+			 "# HELP cerberus_store_syncs_total Flushes of the write-ahead log (each covers one or more commits).\n"
+			 "# TYPE cerberus_store_syncs_total counter\n"
+			 "cerberus_store_syncs_total %llu\n"
 			 "# HELP cerberus_store_writes_total Write jobs (requests) applied by the writer.\n"
 			 "# TYPE cerberus_store_writes_total counter\n"
 			 "cerberus_store_writes_total %llu\n"
 			 "# HELP cerberus_http_requests_in_flight Requests received and not yet answered.\n"
 			 "# TYPE cerberus_http_requests_in_flight gauge\n"
 			 "cerberus_http_requests_in_flight %ld\n",
-			 (unsigned long long)g->commits, (unsigned long long)g->jobs, g->inflight);
+			 (unsigned long long)g->commits, (unsigned long long)g->syncs, (unsigned long long)g->jobs,
+			 g->inflight);
 	if (g->store_ok)
 		rc |= buf_printf(out,
 				 "# HELP cerberus_conversations_stored Conversations in the store.\n"

@@ -44,6 +44,7 @@ struct metrics_gauges {
 	int64_t store_bytes;
 	uint64_t commits;
 	uint64_t jobs;
+	uint64_t syncs;
 	long inflight;
 };
 

@@ -297,7 +297,9 @@ static int server_init(struct server *srv, const struct pipeline_options *po, in
 		srv->free_readers[srv->nfree++] = srv->readers[i];
 		srv->nreaders++;
 	}
-	if (!(srv->writer = writer_start(srv->wp, threaded, err, errlen)))
+	if (o.defer_sync && store_syncer_open(srv->wp->st, &srv->syncer, err, errlen))
+		return PIPE_ESTORE;
+	if (!(srv->writer = writer_start(srv->wp, threaded, srv->syncer, err, errlen)))
 		return PIPE_ENOMEM;
 	return PIPE_OK;
 }
@@ -307,6 +309,7 @@ static void server_free(struct server *srv)
 	if (!srv)
 		return;
 	writer_free(srv->writer);
+	store_syncer_close(srv->syncer);
 	for (size_t i = 0; i < srv->nreaders; i++)
 		pipeline_close(srv->readers[i]);
 	free(srv->readers);
@@ -360,7 +363,10 @@ int server_start(const struct server_options *o, struct server **out, char *err,
 	srv->timeout_s = o->timeout_s > 0 ? o->timeout_s : SERVER_DEFAULT_TIMEOUT;
 	srv->public_dashboard = o->public_dashboard;
 	srv->dashboard_refresh_s = o->dashboard_refresh_s > 0 ? o->dashboard_refresh_s : SERVER_DEFAULT_DASHBOARD_REFRESH;
-	po.durable = true;   /* an acknowledged write survives power loss */
+	/* an acknowledged write survives power loss: the writer's commits are
+	 * flushed by the syncer before they are answered (see writer.h) */
+	po.durable = false;
+	po.defer_sync = true;
 	if ((rc = server_init(srv, &po, threads, true, err, errlen))) {
 		server_free(srv);
 		return rc;

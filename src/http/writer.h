@@ -8,6 +8,14 @@
  * then may the request be answered. If anything in a batch fails in the
  * store, the batch is rolled back and its jobs are retried one by one, so
  * one bad job cannot sink the others.
+ *
+ * With a store_syncer the commit does not wait for the disk: committed
+ * batches go to a second thread that flushes once for all the batches
+ * committed meanwhile and only then calls their done(). The writer keeps
+ * committing while the disk works, so throughput is not one batch per
+ * flush latency. If a flush fails, nothing more is accepted (after a
+ * failed fsync the OS may have dropped the data: only a restart, with
+ * SQLite's recovery, is safe).
  */
 #ifndef CERBERUS_WRITER_H
 #define CERBERUS_WRITER_H
@@ -46,12 +54,16 @@ struct wjob {
 struct writer_stats {
 	uint64_t commits;               /* transactions committed */
 	uint64_t jobs;                  /* jobs applied */
+	uint64_t syncs;                 /* log flushes (each covers one or more commits) */
 };
 
 struct writer;
 
-/* threaded false: writer_submit applies the job at once in the caller. */
-struct writer *writer_start(struct pipeline *p, bool threaded, char *err, size_t errlen);
+struct store_syncer;
+
+/* threaded false: writer_submit applies the job at once in the caller.
+ * sy (threaded only, may be NULL): the store's syncer, see above. */
+struct writer *writer_start(struct pipeline *p, bool threaded, struct store_syncer *sy, char *err, size_t errlen);
 void writer_submit(struct writer *w, struct wjob *j);
 void writer_stats(struct writer *w, struct writer_stats *out);
 /* Apply what is queued and stop the thread; later jobs fail at once

@@ -151,7 +151,7 @@ int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char 
 	}
 	p->store_created = o->create && stat(p->store_path, &sb) != 0;
 	flags = (o->create ? STORE_CREATE : 0) | (o->durable ? STORE_DURABLE : 0) |
-		(o->readonly ? STORE_READONLY : 0);
+		(o->defer_sync ? STORE_DEFER_SYNC : 0) | (o->readonly ? STORE_READONLY : 0);
 	if (store_open(p->store_path, flags, &p->st, err, errlen)) {
 		rc = PIPE_ESTORE;
 		goto fail;

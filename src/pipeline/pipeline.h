@@ -40,6 +40,7 @@ struct pipeline_options {
 	const char *key_path;    /* NULL: $CERBERUS_KEY_FILE, else beside the store */
 	bool create;             /* init: create the store and the key */
 	bool durable;            /* fsync every commit */
+	bool defer_sync;         /* commits are flushed by a store_syncer (servers) */
 	bool readonly;
 	int64_t now;             /* the clock (Unix seconds); 0: real time */
 };

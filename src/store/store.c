@@ -133,3 +133,19 @@ int store_apikey_revoke(store *s, int64_t id, int64_t now)
 {
 	return s->ops->apikey_revoke(s, id, now);
 }
+
+int store_syncer_open(store *s, struct store_syncer **out, char *err, size_t errlen)
+{
+	return s->ops->syncer_open(s, out, err, errlen);
+}
+
+int store_syncer_sync(struct store_syncer *y)
+{
+	return y->sync(y);
+}
+
+void store_syncer_close(struct store_syncer *y)
+{
+	if (y)
+		y->close(y);
+}

@@ -36,6 +36,7 @@ enum store_open_flags {
 	STORE_CREATE = 1 << 0,    /* create the store when missing */
 	STORE_READONLY = 1 << 1,
 	STORE_DURABLE = 1 << 2,   /* fsync every commit (synchronous=FULL) */
+	STORE_DEFER_SYNC = 1 << 3,  /* commits reach the OS only; a store_syncer makes them durable */
 };
 
 /* A conversation to write. */
@@ -190,6 +191,24 @@ int store_apikey_add(store *s, const struct store_apikey *k, int64_t *id);
 int store_apikey_scan(store *s, int (*cb)(void *ctx, const struct store_apikey *k), void *ctx);
 int store_apikey_revoke(store *s, int64_t id, int64_t now);
 
+/*
+ * Group commit across transactions (STORE_DEFER_SYNC): the writer commits
+ * without waiting for the disk, and another thread calls store_syncer_sync()
+ * to make every transaction committed before the call durable, so one
+ * flush covers many commits and the writer never waits for it. The syncer
+ * also checkpoints in the background. It may be used from any one thread
+ * while the store's own handle is used by another.
+ */
+struct store_syncer {
+	int (*sync)(struct store_syncer *y);
+	void (*close)(struct store_syncer *y);
+	char err[256];
+};
+int store_syncer_open(store *s, struct store_syncer **out, char *err, size_t errlen);
+/* STORE_OK, or STORE_EIO with the reason in y->err. */
+int store_syncer_sync(struct store_syncer *y);
+void store_syncer_close(struct store_syncer *y);
+
 /* The backend's operations; a backend fills one of these. */
 struct store_ops {
 	const char *name;
@@ -222,6 +241,7 @@ struct store_ops {
 	int (*apikey_add)(store *s, const struct store_apikey *k, int64_t *id);
 	int (*apikey_scan)(store *s, int (*cb)(void *, const struct store_apikey *), void *ctx);
 	int (*apikey_revoke)(store *s, int64_t id, int64_t now);
+	int (*syncer_open)(store *s, struct store_syncer **out, char *err, size_t errlen);
 };
 
 /* The part of every backend's handle that the dispatch functions use. */

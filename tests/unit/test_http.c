@@ -153,7 +153,7 @@ Test(body, json_checks)
 Test(metrics, format)
 {
 	struct metrics m;
-	struct metrics_gauges g = { true, 12, 3, 4096, 5, 9, 1 };
+	struct metrics_gauges g = { true, 12, 3, 4096, 5, 9, 4, 1 };
 	struct scrub_counts c = { { 0 } };
 	const char *names[16];
 	struct buf out = BUF_INIT;

@@ -199,3 +199,24 @@ Test(store_v2, delete_by_user_and_age)
 	store_close(s);
 	cr_assert_eq(count("SELECT count(*) FROM bodies"), 1, "bodies went with their rows");
 }
+
+Test(store_v2, deferred_sync)
+{
+	store *s = open_store(STORE_CREATE | STORE_DEFER_SYNC);
+	struct store_syncer *y = NULL;
+	char err[256], id[32];
+
+	cr_assert_eq(store_syncer_open(s, &y, err, sizeof(err)), STORE_OK, "%s", err);
+	cr_assert_eq(store_syncer_sync(y), STORE_OK, "%s", y->err);
+	cr_assert_eq(store_begin(s), STORE_OK);
+	for (int i = 0; i < 200; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		put(s, id, "u", 86400);
+	}
+	cr_assert_eq(store_commit(s), STORE_OK);
+	cr_assert_eq(store_syncer_sync(y), STORE_OK, "%s", y->err);
+	cr_assert_eq(store_syncer_sync(y), STORE_OK, "a second flush reuses the descriptor");
+	store_syncer_close(y);
+	store_close(s);
+	cr_assert_eq(count("SELECT count(*) FROM conversations"), 200);
+}
