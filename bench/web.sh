@@ -2,7 +2,8 @@
 # Benchmarks of issue #6 (dashboard and widget). Not a test: run by hand and
 # copy the figures into BENCHMARKS.md with the machine they ran on.
 #   the web build step (node web/build.mjs) and the embedded asset sizes
-#   GET /widget.js, /assets/dashboard.js and a 304 revalidation of / with wrk
+#   GET /widget.js, /assets/dashboard.js (plain and gzip) and a 304
+#   revalidation of / with wrk
 #   (64 connections), the server's resident memory after it
 #   the dashboard in headless Chromium: load to first full render and one
 #   in-place refresh, on stores of BENCH_WEB_SIZES conversations
@@ -53,6 +54,10 @@ for n in $SIZES; do
 				"$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")" "$(awk '$1=="99%"{print $2}' "$work/wrk.txt")" \
 				"$(awk '/Transfer\/sec/{print $2}' "$work/wrk.txt")/s"
 		done
+		wrk -t2 -c64 -d"${DUR}s" --latency -H 'Accept-Encoding: gzip' "$base/assets/dashboard.js" > "$work/wrk.txt"
+		printf '| wrk GET /assets/dashboard.js gzipped | %s req/s | p99 %s | %s |\n' \
+			"$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")" "$(awk '$1=="99%"{print $2}' "$work/wrk.txt")" \
+			"$(awk '/Transfer\/sec/{print $2}' "$work/wrk.txt")/s"
 		wrk -t2 -c64 -d"${DUR}s" --latency -H "If-None-Match: $etag" "$base/" > "$work/wrk.txt"
 		printf '| wrk GET / revalidated (304) | %s req/s | p99 %s | |\n' \
 			"$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")" "$(awk '$1=="99%"{print $2}' "$work/wrk.txt")"
