@@ -35,6 +35,7 @@ const char cmd_serve_usage[] =
 	"                       (repeatable; '*' allows any origin)\n"
 	"  --max-body BYTES     request body limit, K/M suffixes allowed (default 1M)\n"
 	"  --timeout SECONDS    close idle or slow connections after this (default 30)\n"
+	"  --drain SECONDS      on SIGTERM, wait this long for requests in flight (default 10)\n"
 	"  --public-dashboard   show the dashboard, and answer GET /v1/stats and\n"
 	"                       /v1/progress, without a key\n"
 	"  --dashboard-refresh SECONDS\n"
@@ -45,8 +46,8 @@ const char cmd_serve_usage[] =
 	"  cerberus apikey create --scope ingest --name backend\n"
 	"  cerberus serve --listen 127.0.0.1:8080 --cors-origin https://app.example.com\n";
 
-enum { OPT_LISTEN = OPT_CMD_BASE, OPT_THREADS, OPT_CORS, OPT_MAX_BODY, OPT_TIMEOUT, OPT_PUBLIC_DASHBOARD,
-       OPT_DASHBOARD_REFRESH };
+enum { OPT_LISTEN = OPT_CMD_BASE, OPT_THREADS, OPT_CORS, OPT_MAX_BODY, OPT_TIMEOUT, OPT_DRAIN,
+       OPT_PUBLIC_DASHBOARD, OPT_DASHBOARD_REFRESH };
 
 #define MAX_CORS 32
 
@@ -59,6 +60,7 @@ int cmd_serve(int argc, char **argv)
 		{ "cors-origin", required_argument, NULL, OPT_CORS },
 		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "public-dashboard", no_argument, NULL, OPT_PUBLIC_DASHBOARD },
 		{ "dashboard-refresh", required_argument, NULL, OPT_DASHBOARD_REFRESH },
 		{ 0 },
@@ -68,7 +70,7 @@ int cmd_serve(int argc, char **argv)
 	struct server *srv;
 	sigset_t sigs;
 	uint64_t size;
-	long n;
+	long n, drain = 10;
 	char err[512];
 	int c, rc, sig;
 
@@ -109,6 +111,10 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage_error("serve", "--timeout: expected 1 to 3600 seconds");
 			so.timeout_s = (int)n;
 			break;
+		case OPT_DRAIN:
+			if (!cli_parse_long(optarg, 0, 3600, &drain))
+				return cli_usage_error("serve", "--drain: expected 0 to 3600 seconds");
+			break;
 		case OPT_PUBLIC_DASHBOARD:
 			so.public_dashboard = true;
 			break;
@@ -143,7 +149,10 @@ int cmd_serve(int argc, char **argv)
 		(int)(strrchr(so.listen, ':') - so.listen), so.listen, server_port(srv), so.threads);
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "cerberus serve: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	server_stop(srv, 10000);
+	n = server_stop(srv, (int)drain * 1000);
+	if (n > 0)
+		fprintf(stderr, "cerberus serve: %ld requests were still in flight after %ld s; their connections were closed\n",
+			n, drain);
 	fprintf(stderr, "cerberus serve: stopped\n");
 	return EXIT_OK;
 }

@@ -81,7 +81,6 @@ int http_check_json(const char *body, size_t len, char *err, size_t errlen, cons
 {
 	struct jscan j;
 	size_t bad;
-	int depth = 0;
 
 	if (len == 0) {
 		*code = "malformed_json";
@@ -93,30 +92,15 @@ int http_check_json(const char *body, size_t len, char *err, size_t errlen, cons
 		snprintf(err, errlen, "the request body is not valid UTF-8 (byte %zu)", bad + 1);
 		return 400;
 	}
-	/* a cheap depth bound before the scanner, which has its own (larger) limit */
-	for (size_t i = 0, instr = 0; i < len; i++) {
-		char c = body[i];
-		if (instr) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				instr = 0;
-		} else if (c == '"') {
-			instr = 1;
-		} else if (c == '{' || c == '[') {
-			if (++depth > HTTP_MAX_DEPTH) {
-				*code = "too_deep";
-				snprintf(err, errlen, "JSON nested deeper than %d levels", HTTP_MAX_DEPTH);
-				return 400;
-			}
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
-	}
 	jscan_init(&j, body, len);
 	if (jscan_skip(&j) || !jscan_end(&j)) {
-		*code = "malformed_json";
-		snprintf(err, errlen, "malformed JSON at byte %zu: %s", j.err_pos + 1, j.err ? j.err : "invalid");
+		/* the scanner refuses nesting past HTTP_MAX_DEPTH (its own limit) */
+		bool deep = j.err && !strcmp(j.err, "nested too deeply");
+		*code = deep ? "too_deep" : "malformed_json";
+		if (deep)
+			snprintf(err, errlen, "JSON nested deeper than %d levels", HTTP_MAX_DEPTH);
+		else
+			snprintf(err, errlen, "malformed JSON at byte %zu: %s", j.err_pos + 1, j.err ? j.err : "invalid");
 		return 400;
 	}
 	return 0;
@@ -226,7 +210,7 @@ int http_dispatch(struct server *srv, struct http_exchange *x)
 			http_error(x, 415, "unsupported_media_type", "the body must be application/json (UTF-8)");
 			return HTTP_DONE;
 		}
-		if ((st = http_check_json(x->body, x->body_len, err, sizeof(err), &code))) {
+		if (!r->own_checks && (st = http_check_json(x->body, x->body_len, err, sizeof(err), &code))) {
 			http_error(x, st, code, "%s", err);
 			return HTTP_DONE;
 		}

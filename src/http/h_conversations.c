@@ -37,82 +37,79 @@ static void free_ingest(void *p)
 }
 
 /*
- * A batch is an object whose only key is "conversations", holding an
- * array; a single record never has that key. Fills the element spans
- * (caller frees *v); returns 0 for a single record, 1 for a batch, -1 with
- * a message for a malformed batch. The body was validated already.
+ * A batch is an object whose first and only key is "conversations",
+ * holding an array; a record never starts with that key. Fills the element
+ * spans (caller frees *v); returns 0 for a single record (only its first
+ * key is looked at: the record's parser reads the rest), 1 for a batch,
+ * -1 for a malformed batch with its status and code (the whole batch is
+ * scanned here, so its elements are known to be valid JSON).
  */
-static int split_batch(const char *body, size_t len, struct span **v, size_t *n, char *err, size_t errlen)
+static int split_batch(const char *body, size_t len, struct span **v, size_t *n, int *status, const char **code,
+		       char *err, size_t errlen)
 {
 	struct jscan j;
 	struct buf key;
-	struct span *spans = NULL;
+	struct span *spans = NULL, *ns;
 	size_t alloc = 0;
-	int k = 0, e = 0, rc = 0, more;
-	bool found = false, others = false;
+	int k = 0, e = 0, more;
+	bool first;
 
 	*v = NULL;
 	*n = 0;
+	*status = 422;
+	*code = "invalid_batch";
+	/* a record's first key: anything else is a single record */
 	jscan_init(&j, body, len);
-	if (jscan_peek(&j) != JS_OBJECT)
+	if (jscan_peek(&j) != JS_OBJECT || jscan_enter(&j, '{') || jscan_next(&j, '}', &k) != 1)
 		return 0;
-	buf_init(&key, 4096);
-	jscan_enter(&j, '{');
-	while ((more = jscan_next(&j, '}', &k)) == 1) {
-		buf_reset(&key);
-		if (jscan_key(&j, &key))
-			break;
-		if (strcmp(buf_cstr(&key), "conversations")) {
-			others = true;
-			jscan_skip(&j);
-			continue;
-		}
-		found = true;
-		if (jscan_peek(&j) != JS_ARRAY) {
-			snprintf(err, errlen, "field 'conversations': expected an array");
-			rc = -1;
-			break;
-		}
-		jscan_enter(&j, '[');
-		while (jscan_next(&j, ']', &e) == 1) {
-			struct span *ns;
-			jscan_peek(&j);   /* skips the whitespace before the element */
-			if (*n == alloc) {
-				alloc = alloc ? 2 * alloc : 16;
-				if (!(ns = realloc(spans, alloc * sizeof(*ns)))) {
-					snprintf(err, errlen, "out of memory");
-					rc = -1;
-					break;
-				}
-				spans = ns;
-			}
-			spans[*n].s = body + j.pos;
-			if (jscan_skip(&j))
-				break;
-			spans[*n].len = (size_t)(body + j.pos - spans[*n].s);
-			(*n)++;
-		}
-		if (rc)
-			break;
-	}
+	buf_init(&key, 64);
+	first = jscan_key(&j, &key) == 0 && !strcmp(buf_cstr(&key), "conversations");
 	buf_release(&key);
-	if (!rc && found && others) {
-		snprintf(err, errlen, "a batch is {\"conversations\": [...]} with no other fields");
-		rc = -1;
-	} else if (!rc && found && *n == 0) {
-		snprintf(err, errlen, "field 'conversations': the batch is empty");
-		rc = -1;
-	} else if (!rc && *n > BATCH_MAX_ITEMS) {
-		snprintf(err, errlen, "a batch holds at most %d conversations", BATCH_MAX_ITEMS);
-		rc = -1;
+	if (!first)
+		return 0;
+	if ((*status = http_check_json(body, len, err, errlen, code)))
+		return -1;
+	*status = 422;
+	if (jscan_peek(&j) != JS_ARRAY) {
+		snprintf(err, errlen, "field 'conversations': expected an array");
+		return -1;
 	}
-	if (rc || !found) {
-		free(spans);
-		*n = 0;
-		return rc;
+	jscan_enter(&j, '[');
+	while ((more = jscan_next(&j, ']', &e)) == 1) {
+		jscan_peek(&j);   /* skips the whitespace before the element */
+		if (*n == BATCH_MAX_ITEMS) {
+			snprintf(err, errlen, "a batch holds at most %d conversations", BATCH_MAX_ITEMS);
+			goto fail;
+		}
+		if (*n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			if (!(ns = realloc(spans, alloc * sizeof(*ns)))) {
+				*status = 503;
+				*code = "out_of_memory";
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			spans = ns;
+		}
+		spans[*n].s = body + j.pos;
+		jscan_skip(&j);
+		spans[*n].len = (size_t)(body + j.pos - spans[*n].s);
+		(*n)++;
+	}
+	if (jscan_next(&j, '}', &k) != 0) {
+		snprintf(err, errlen, "a batch is {\"conversations\": [...]} with no other fields");
+		goto fail;
+	}
+	if (*n == 0) {
+		snprintf(err, errlen, "field 'conversations': the batch is empty");
+		goto fail;
 	}
 	*v = spans;
 	return 1;
+fail:
+	free(spans);
+	*n = 0;
+	return -1;
 }
 
 int h_conversations_post(struct server *srv, struct http_exchange *x)
@@ -121,10 +118,11 @@ int h_conversations_post(struct server *srv, struct http_exchange *x)
 	struct span one = { x->body, x->body_len }, *spans = NULL;
 	size_t n = 1;
 	char err[256];
-	int b = split_batch(x->body, x->body_len, &spans, &n, err, sizeof(err));
+	const char *code;
+	int status, b = split_batch(x->body, x->body_len, &spans, &n, &status, &code, err, sizeof(err));
 
 	if (b < 0) {
-		http_error(x, 422, "invalid_batch", "%s", err);
+		http_error(x, status, code, "%s", err);
 		return HTTP_DONE;
 	}
 	if (b == 0) {
@@ -145,6 +143,14 @@ int h_conversations_post(struct server *srv, struct http_exchange *x)
 		pipeline_prepare(srv->wp, spans[i].s, spans[i].len, &st->items[i].prep);
 	if (b)
 		free(spans);
+	/* a single record that is not even JSON is a 400, as on every route:
+	 * checked only now, so that valid records are scanned once */
+	if (!b && st->items[0].prep.rc == PIPE_EINPUT &&
+	    (status = http_check_json(x->body, x->body_len, err, sizeof(err), &code))) {
+		free_ingest(st);
+		http_error(x, status, code, "%s", err);
+		return HTTP_DONE;
+	}
 	x->state = st;
 	x->free_state = free_ingest;
 	x->job.type = WJ_INGEST;

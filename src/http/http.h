@@ -21,6 +21,7 @@
 #include "http/writer.h"
 #include "pipeline/pipeline.h"
 #include "util/buf.h"
+#include "util/jscan.h"
 
 struct server;
 struct http_exchange;
@@ -47,6 +48,7 @@ struct route {
 	http_handler handle;     /* HTTP_DONE with the answer set, or HTTP_PENDING with x->job set */
 	http_handler complete;   /* builds the answer once x->job is done */
 	const void *data;        /* for handlers shared by several routes (static files) */
+	bool own_checks;         /* the handler checks the JSON body itself (hot paths: one pass) */
 };
 
 extern const struct route http_routes[];
@@ -122,8 +124,9 @@ int auth_scope(struct server *srv, const char *authorization);
 struct pipeline *server_reader(struct server *srv);
 void server_reader_put(struct server *srv, struct pipeline *r);
 
-/* Request body checks: JSON text valid and not nested too deep. */
-#define HTTP_MAX_DEPTH 32
+/* Request body checks: UTF-8, JSON text valid and not nested too deep.
+ * 0, or the status (400) with a message and an error code. */
+#define HTTP_MAX_DEPTH JSCAN_MAX_DEPTH
 int http_check_json(const char *body, size_t len, char *err, size_t errlen, const char **code);
 
 struct server {

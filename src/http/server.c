@@ -398,12 +398,13 @@ unsigned server_port(struct server *srv)
 	return i ? i->port : 0;
 }
 
-void server_stop(struct server *srv, int drain_ms)
+long server_stop(struct server *srv, int drain_ms)
 {
 	MHD_socket fd;
+	long left;
 
 	if (!srv)
-		return;
+		return 0;
 	/* stop accepting; let what is in flight finish (writes commit) */
 	fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
@@ -411,8 +412,10 @@ void server_stop(struct server *srv, int drain_ms)
 	for (int waited = 0; waited < drain_ms && __atomic_load_n(&srv->inflight, __ATOMIC_RELAXED) > 0;
 	     waited += 10)
 		usleep(10000);
+	left = __atomic_load_n(&srv->inflight, __ATOMIC_RELAXED);
 	/* commit what was queued and answer it before the connections close */
 	writer_stop(srv->writer);
 	MHD_stop_daemon(srv->daemon);
 	server_free(srv);
+	return left;
 }

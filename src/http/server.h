@@ -37,9 +37,10 @@ unsigned server_port(struct server *s);
 /*
  * Stop accepting connections, wait up to drain_ms for the requests in
  * flight to be answered (and their writes committed), then stop and free
- * everything.
+ * everything. Returns how many requests were still in flight at the
+ * deadline (their writes are committed, but they get no answer).
  */
-void server_stop(struct server *s, int drain_ms);
+long server_stop(struct server *s, int drain_ms);
 
 /* A server without sockets whose writer commits inline: for the fuzzer
  * and tests that call http_dispatch() directly. */

@@ -14,8 +14,10 @@
 #include "util/utf8.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,11 +154,23 @@ int apikey_scope_from_name(const char *name)
 	return APIKEY_NONE;
 }
 
+/* SHA-256 fetched once: the one-shot SHA256() looks it up on every call,
+ * which costs more than hashing a key (this runs on every request). */
+static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256;
+
+static void sha_setup(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void pipeline_apikey_hash(const char *key, size_t len, char out[static PSEUDO_HEX_LEN + 1])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	SHA256((const unsigned char *)key, len, md);
+	pthread_once(&sha_once, sha_setup);
+	if (!sha256 || EVP_Digest(key, len, md, NULL, sha256, NULL) != 1)
+		SHA256((const unsigned char *)key, len, md);
 	hex_encode(md, sizeof(md), out);
 }
 

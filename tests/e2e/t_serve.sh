@@ -119,9 +119,21 @@ contains "malformed code" out.json '"code":"malformed_json"'
 printf '{"conversation_id":"s-9","user_id":"u\xff","question":"q","answer":"a"}' > badutf.json
 eq "invalid UTF-8 400" "$(post /v1/conversations "$INGEST" badutf.json)" 400
 contains "utf8 code" out.json '"code":"invalid_utf8"'
-python3 -c 'print("[" * 40 + "]" * 40)' > deep.json
+python3 -c 'print("[" * 100 + "]" * 100)' > deep.json
 eq "nesting too deep 400" "$(post /v1/conversations "$INGEST" deep.json)" 400
 contains "depth code" out.json '"code":"too_deep"'
+python3 -c 'print("{\"conversations\":[" + "[" * 100 + "]" * 100 + "]}")' > deepbatch.json
+eq "batch nesting too deep 400" "$(post /v1/conversations "$INGEST" deepbatch.json)" 400
+contains "batch depth code" out.json '"code":"too_deep"'
+python3 -c 'print("{\"user_id\":\"u\",\"question\":\"q\",\"answer\":\"a\",\"metadata\":" + "[" * 100 + "]" * 100 + "}")' > deeprec.json
+eq "record nesting too deep 400" "$(post /v1/feedback "$INGEST" deeprec.json)" 400
+printf '{"conversations":[{"user_id":"u\xff"}]}' > badbatch.json
+eq "batch invalid UTF-8 400" "$(post /v1/conversations "$INGEST" badbatch.json)" 400
+contains "batch utf8 code" out.json '"code":"invalid_utf8"'
+echo '{"conversations":[{"user_id":"u"},' > truncbatch.json
+eq "truncated batch 400" "$(post /v1/conversations "$INGEST" truncbatch.json)" 400
+echo '[1,2]' > arr.json
+eq "array body 422" "$(post /v1/conversations "$INGEST" arr.json)" 422
 : > nothing.json
 eq "empty body 400" "$(post /v1/conversations "$INGEST" nothing.json)" 400
 python3 -c 'import json; print(json.dumps({"user_id":"u","question":"q","answer":"a"*70000}))' > big.json

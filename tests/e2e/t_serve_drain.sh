@@ -8,7 +8,7 @@ split -l 400 -d all.jsonl part.
 for f in part.*; do
 	python3 -c 'import json,sys; print(json.dumps({"conversations":[json.loads(l) for l in open(sys.argv[1])]}))' "$f" > "$f.json"
 done
-serve_start --threads 1 || return 0
+serve_start --threads 1 --drain 120 || return 0
 for f in part.*.json; do
 	curl -s -o "$f.out" -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
 		--data-binary @"$f" "$BASE/v1/conversations" > "$f.code" 2>/dev/null &

