@@ -29,6 +29,12 @@ MAIN_OBJ := $(BUILD)/src/main.o
 BIN      := $(BUILD)/cerberus
 LIBA     := $(BUILD)/libcerberus.a
 
+# The dashboard and widget (web/src), bundled by web/build.mjs into a C
+# file of byte arrays under the build folder and linked into the binary.
+WEB_SRC  := $(sort $(wildcard web/src/*)) web/build.mjs web/package-lock.json
+WEB_C    := $(BUILD)/gen/web_assets.c
+WEB_OBJ  := $(BUILD)/gen/web_assets.o
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -38,7 +44,14 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIBA): $(LIB_OBJ)
+%/gen/web_assets.c: $(WEB_SRC)
+	@test -d web/node_modules || { echo "web/node_modules is missing: run scripts/install-deps (npm ci in web/)" >&2; exit 1; }
+	node web/build.mjs $@
+
+$(WEB_OBJ): $(WEB_C)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ) $(WEB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -69,10 +82,10 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_LIBSRC := $(filter-out src/main.c,$(SRC))
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC)
+build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -DCERBERUS_VERSION='"$(VERSION)"' -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
-	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 fuzz: $(FUZZ_BIN)
 
@@ -85,4 +98,4 @@ clean:
 .PHONY: all deps check test demo fuzz bench clean unit-bin
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WEB_OBJ:.o=.d)

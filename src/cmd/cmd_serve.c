@@ -25,6 +25,8 @@ const char cmd_serve_usage[] =
 	"  DELETE /v1/users/{user_id}      admin key; erases the user's data\n"
 	"  GET    /healthz                 no key\n"
 	"  GET    /metrics                 any key; Prometheus text format\n"
+	"  GET    /                        the dashboard (sign in with an admin key)\n"
+	"  GET    /widget.js, /demo        the star-rating widget and an example page\n"
 	"\n"
 	"Options:\n"
 	"  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
@@ -34,13 +36,18 @@ const char cmd_serve_usage[] =
 	"  --max-body BYTES     request body limit, K/M suffixes allowed (default 1M)\n"
 	"  --timeout SECONDS    close idle or slow connections after this (default 30)\n"
 	"  --drain SECONDS      on SIGTERM, wait this long for requests in flight (default 10)\n"
+	"  --public-dashboard   show the dashboard, and answer GET /v1/stats and\n"
+	"                       /v1/progress, without a key\n"
+	"  --dashboard-refresh SECONDS\n"
+	"                       how often the dashboard reloads its figures (default 10)\n"
 	CLI_STORE_HELP
 	"\n"
 	"Example:\n"
 	"  cerberus apikey create --scope ingest --name backend\n"
 	"  cerberus serve --listen 127.0.0.1:8080 --cors-origin https://app.example.com\n";
 
-enum { OPT_LISTEN = OPT_CMD_BASE, OPT_THREADS, OPT_CORS, OPT_MAX_BODY, OPT_TIMEOUT, OPT_DRAIN };
+enum { OPT_LISTEN = OPT_CMD_BASE, OPT_THREADS, OPT_CORS, OPT_MAX_BODY, OPT_TIMEOUT, OPT_DRAIN,
+       OPT_PUBLIC_DASHBOARD, OPT_DASHBOARD_REFRESH };
 
 #define MAX_CORS 32
 
@@ -54,6 +61,8 @@ int cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
+		{ "public-dashboard", no_argument, NULL, OPT_PUBLIC_DASHBOARD },
+		{ "dashboard-refresh", required_argument, NULL, OPT_DASHBOARD_REFRESH },
 		{ 0 },
 	};
 	struct server_options so = { 0 };
@@ -72,6 +81,7 @@ int cmd_serve(int argc, char **argv)
 	so.threads = n > 0 && n < 64 ? (int)n : 2;
 	so.max_body = SERVER_DEFAULT_MAX_BODY;
 	so.timeout_s = SERVER_DEFAULT_TIMEOUT;
+	so.dashboard_refresh_s = SERVER_DEFAULT_DASHBOARD_REFRESH;
 	so.cors = cors;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -104,6 +114,14 @@ int cmd_serve(int argc, char **argv)
 		case OPT_DRAIN:
 			if (!cli_parse_long(optarg, 0, 3600, &drain))
 				return cli_usage_error("serve", "--drain: expected 0 to 3600 seconds");
+			break;
+		case OPT_PUBLIC_DASHBOARD:
+			so.public_dashboard = true;
+			break;
+		case OPT_DASHBOARD_REFRESH:
+			if (!cli_parse_long(optarg, 1, 3600, &n))
+				return cli_usage_error("serve", "--dashboard-refresh: expected 1 to 3600 seconds");
+			so.dashboard_refresh_s = (int)n;
 			break;
 		default:
 			if (cli_common_option("serve", c, optarg, &so.po, NULL, &rc)) {

@@ -145,6 +145,8 @@ static bool origin_allowed(const struct server *srv, const char *origin)
 
 static int authorise(struct server *srv, struct http_exchange *x, enum route_auth need)
 {
+	if (need == AUTH_DASHBOARD)
+		need = srv->public_dashboard ? AUTH_NONE : AUTH_READ;
 	if (need == AUTH_NONE)
 		return 0;
 	if (!x->authorization && need == AUTH_FEEDBACK)

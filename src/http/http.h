@@ -35,6 +35,7 @@ enum route_auth {
 	AUTH_INGEST,     /* a key of scope ingest or admin */
 	AUTH_ADMIN,      /* a key of scope admin */
 	AUTH_FEEDBACK,   /* an ingest key, or the conversation's feedback token (checked by the handler) */
+	AUTH_DASHBOARD,  /* as AUTH_READ, or anyone when the server runs --public-dashboard */
 };
 
 typedef int (*http_handler)(struct server *srv, struct http_exchange *x);
@@ -62,6 +63,8 @@ struct http_exchange {
 	const char *content_type;
 	const char *authorization;
 	const char *origin;
+	const char *if_none_match;    /* for the embedded web assets' ETags */
+	const char *accept_encoding;  /* gzip copies of the web assets */
 	const char *body;
 	size_t body_len;
 	const char *(*query)(void *conn, const char *name);   /* a query argument, or NULL */
@@ -77,6 +80,8 @@ struct http_exchange {
 	const char *out_type;         /* NULL: application/json */
 	char allow[64];               /* Allow header of a 405 */
 	bool www_authenticate;
+	const char *etag;             /* a web asset: ETag, revalidated caching, CSP */
+	const char *content_encoding; /* "gzip" when the answer is a gzip copy */
 
 	/* a write in progress */
 	struct wjob job;
@@ -145,6 +150,8 @@ struct server {
 	void *daemon;                 /* struct MHD_Daemon */
 	long inflight;                /* requests received and not yet answered */
 	int timeout_s;
+	bool public_dashboard;        /* the dashboard's figures without a key */
+	int dashboard_refresh_s;
 };
 
 /* Handlers (one file per resource). */
@@ -159,6 +166,8 @@ int h_users_delete(struct server *srv, struct http_exchange *x);
 int h_users_done(struct server *srv, struct http_exchange *x);
 int h_healthz(struct server *srv, struct http_exchange *x);
 int h_metrics(struct server *srv, struct http_exchange *x);
+int h_web_asset(struct server *srv, struct http_exchange *x);
+int h_dashboard_config(struct server *srv, struct http_exchange *x);
 
 /* A file served as it is by h_static: route data points to one, e.g.
  *   { "GET", "/dashboard", AUTH_NONE, false, h_static, NULL, &asset_dashboard },

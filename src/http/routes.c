@@ -13,11 +13,18 @@ const struct route http_routes[] = {
 	{ "POST",   "/v1/conversations",       AUTH_INGEST,   false, h_conversations_post, h_conversations_done, NULL, true },
 	{ "GET",    "/v1/conversations/{id}",  AUTH_ADMIN,    false, h_conversation_get,   NULL,                 NULL, false },
 	{ "POST",   "/v1/feedback",            AUTH_FEEDBACK, true,  h_feedback_post,      h_feedback_done,      NULL, false },
-	{ "GET",    "/v1/stats",               AUTH_READ,     false, h_stats_get,          NULL,                 NULL, false },
-	{ "GET",    "/v1/progress",            AUTH_READ,     false, h_progress_get,       NULL,                 NULL, false },
+	{ "GET",    "/v1/stats",               AUTH_DASHBOARD, false, h_stats_get,         NULL,                 NULL, false },
+	{ "GET",    "/v1/progress",            AUTH_DASHBOARD, false, h_progress_get,      NULL,                 NULL, false },
 	{ "DELETE", "/v1/users/{user_id}",     AUTH_ADMIN,    false, h_users_delete,       h_users_done,         NULL, false },
 	{ "GET",    "/healthz",                AUTH_NONE,     false, h_healthz,            NULL,                 NULL, false },
 	{ "GET",    "/metrics",                AUTH_READ,     false, h_metrics,            NULL,                 NULL, false },
+	/* the dashboard, the rating widget and its demo (h_web.c, web/) */
+	{ "GET",    "/",                       AUTH_NONE,     false, h_web_asset,          NULL,                 NULL, false },
+	{ "GET",    "/dashboard.json",         AUTH_NONE,     false, h_dashboard_config,   NULL,                 NULL, false },
+	{ "GET",    "/assets/{file}",          AUTH_NONE,     false, h_web_asset,          NULL,                 NULL, false },
+	{ "GET",    "/favicon.svg",            AUTH_NONE,     false, h_web_asset,          NULL,                 NULL, false },
+	{ "GET",    "/widget.js",              AUTH_NONE,     true,  h_web_asset,          NULL,                 NULL, false },
+	{ "GET",    "/demo",                   AUTH_NONE,     false, h_web_asset,          NULL,                 NULL, false },
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

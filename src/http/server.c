@@ -24,6 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * The dashboard and the demo page load only their own scripts and styles
+ * and call only this server; the widget's shadow DOM needs inline styles.
+ */
+#define WEB_CSP "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " \
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 /* One request in flight: the exchange plus what the glue needs. */
 struct mhd_request {
 	struct http_exchange x;
@@ -92,10 +99,21 @@ static enum MHD_Result send_answer(struct mhd_request *rq)
 		free(body);
 		return MHD_NO;
 	}
-	if (x->status != 204)
+	if (x->status != 204 && x->status != 304)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					x->out_type ? x->out_type : "application/json; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (x->etag) {
+		/* an embedded web asset: cached, but revalidated, so a new binary shows at once */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, x->etag);
+		if (x->content_encoding)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, x->content_encoding);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "Content-Security-Policy", WEB_CSP);
+	} else {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
 	if (x->status == 405 && x->allow[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, x->allow);
 	if (x->www_authenticate)
@@ -174,6 +192,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	rq->x.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	rq->x.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	rq->x.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	rq->x.if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	rq->x.accept_encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	rq->x.body = buf_cstr(&rq->body);
 	rq->x.body_len = rq->body.len;
 	rq->x.query = query_arg;
@@ -313,6 +333,7 @@ int server_open_offline(const struct pipeline_options *po, struct server **out, 
 	if (!srv)
 		return PIPE_ENOMEM;
 	srv->max_body = SERVER_DEFAULT_MAX_BODY;
+	srv->dashboard_refresh_s = SERVER_DEFAULT_DASHBOARD_REFRESH;
 	if ((rc = server_init(srv, po, 1, false, err, errlen))) {
 		server_free(srv);
 		return rc;
@@ -340,6 +361,8 @@ int server_start(const struct server_options *o, struct server **out, char *err,
 	srv->cors = o->cors;
 	srv->ncors = o->ncors;
 	srv->timeout_s = o->timeout_s > 0 ? o->timeout_s : SERVER_DEFAULT_TIMEOUT;
+	srv->public_dashboard = o->public_dashboard;
+	srv->dashboard_refresh_s = o->dashboard_refresh_s > 0 ? o->dashboard_refresh_s : SERVER_DEFAULT_DASHBOARD_REFRESH;
 	/* an acknowledged write survives power loss: the writer's commits are
 	 * flushed by the syncer before they are answered (see writer.h) */
 	po.durable = false;

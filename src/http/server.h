@@ -21,11 +21,14 @@ struct server_options {
 	size_t ncors;
 	size_t max_body;                /* request body limit in bytes */
 	int timeout_s;                  /* idle or slow connections are closed after this */
+	bool public_dashboard;          /* GET /v1/stats and /v1/progress (the dashboard) without a key */
+	int dashboard_refresh_s;        /* the dashboard's refresh interval */
 	struct pipeline_options po;     /* the store and key; durable is forced on */
 };
 
 #define SERVER_DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define SERVER_DEFAULT_TIMEOUT 30
+#define SERVER_DEFAULT_DASHBOARD_REFRESH 10
 
 /* Open the store and start listening. */
 int server_start(const struct server_options *o, struct server **out, char *err, size_t errlen);
