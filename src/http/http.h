@@ -169,14 +169,4 @@ int h_metrics(struct server *srv, struct http_exchange *x);
 int h_web_asset(struct server *srv, struct http_exchange *x);
 int h_dashboard_config(struct server *srv, struct http_exchange *x);
 
-/* A file served as it is by h_static: route data points to one, e.g.
- *   { "GET", "/dashboard", AUTH_NONE, false, h_static, NULL, &asset_dashboard },
- */
-struct http_asset {
-	const char *content_type;
-	const unsigned char *data;
-	size_t len;
-};
-int h_static(struct server *srv, struct http_exchange *x);
-
 #endif
