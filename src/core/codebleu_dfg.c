@@ -786,10 +786,15 @@ done:
 }
 
 /*
- * The Java family: Java, C# (and C, C++ through it) and Go share one
+ * The Java family: Java, C# (and C, C++ through it), Go, JavaScript and PHP share one
  * extractor shape in the reference; the tables below hold their node
  * types and the few places where they differ.
  */
+/* Where a declaration's name and value are: fields name and def_value;
+ * C#: children 0 and 1 when there are two; Rust: children 1 and 2 when
+ * there are three or more. */
+enum { DEF_FIELDS, DEF_CSHARP, DEF_RUST };
+
 struct jcfg {
 	const char *const *assignment;
 	const char *const *def;
@@ -798,10 +803,12 @@ struct jcfg {
 	const char *const *fors;
 	const char *const *efors;
 	const char *const *whiles;
-	bool def_by_position;    /* C#: the declarator's children 0 and 1 */
-	const char *efor_name, *efor_value;
+	int def_mode;            /* DEF_FIELDS, DEF_CSHARP or DEF_RUST */
+	const char *def_value;   /* the declarator's value field */
+	const char *efor_name, *efor_value;   /* NULL: PHP's two variable_name children */
+	const char *for_init;    /* the for loop is revisited after this child */
 	bool go_for;             /* Go: revisit the for_clause's update, then the rest */
-	bool go_if;              /* Go: the state before the if joins the merge twice */
+	bool if_before;          /* the state before the if joins the merge again */
 };
 
 static const char *const none[] = { NULL };
@@ -814,24 +821,47 @@ static const char *const j_for[] = { "for_statement", NULL };
 static const char *const j_efor[] = { "enhanced_for_statement", NULL };
 static const char *const j_while[] = { "while_statement", NULL };
 static const struct jcfg java_cfg = { j_assignment, j_def, j_incr, j_if, j_for, j_efor, j_while,
-				      false, "name", "value", false, false };
+				      DEF_FIELDS, "value", "name", "value", "local_variable_declaration", false, false };
 
 static const char *const cs_incr[] = { "postfix_unary_expression", NULL };
 static const char *const cs_efor[] = { "for_each_statement", NULL };
 static const struct jcfg csharp_cfg = { j_assignment, j_def, cs_incr, j_if, j_for, cs_efor, j_while,
-					true, "left", "right", false, false };
+					DEF_CSHARP, "value", "left", "right", "local_variable_declaration", false, false };
 
 static const char *const go_assignment[] = { "assignment_statement", NULL };
 static const char *const go_def[] = { "var_spec", NULL };
 static const char *const go_incr[] = { "inc_statement", NULL };
 static const struct jcfg go_cfg = { go_assignment, go_def, go_incr, j_if, j_for, none, none,
-				    false, "name", "value", true, true };
+				    DEF_FIELDS, "value", "name", "value", NULL, true, true };
+
+static const char *const js_assignment[] = { "assignment_pattern", "augmented_assignment_expression", NULL };
+static const struct jcfg js_cfg = { js_assignment, j_def, j_incr, j_if, j_for, none, j_while,
+				    DEF_FIELDS, "value", "name", "value", "variable_declaration", false, true };
+
+static const char *const php_assignment[] = { "assignment_expression", "augmented_assignment_expression", NULL };
+static const char *const php_def[] = { "simple_parameter", NULL };
+static const char *const php_if[] = { "if_statement", "else_clause", NULL };
+static const char *const php_efor[] = { "foreach_statement", NULL };
+static const struct jcfg php_cfg = { php_assignment, php_def, j_incr, php_if, j_for, php_efor, j_while,
+				     DEF_FIELDS, "default_value", NULL, NULL, "assignment_expression", false, true };
+
+static const char *const rs_assignment[] = { "assignment_expression", "compound_assignment_expr",
+					     "let_expression", NULL };
+static const char *const rs_def[] = { "function_item", NULL };
+static const char *const rs_if[] = { "if_expression", "if_let_expression", "match_expression", "else", NULL };
+static const char *const rs_for[] = { "for_expression", NULL };
+static const char *const rs_while[] = { "while_expression", "while_let_expression", "loop_expression", NULL };
+static const struct jcfg rust_cfg = { rs_assignment, rs_def, none, rs_if, rs_for, cs_efor, rs_while,
+				      DEF_RUST, "value", "left", "right", "local_variable_declaration", false, false };
 
 static const struct jcfg *jcfg_of(enum codebleu_lang l)
 {
 	switch (l) {
 	case CB_JAVA: return &java_cfg;
 	case CB_GO: return &go_cfg;
+	case CB_JAVASCRIPT: return &js_cfg;
+	case CB_PHP: return &php_cfg;
+	case CB_RUST: return &rust_cfg;
 	default: return &csharp_cfg;
 	}
 }
@@ -849,14 +879,22 @@ static struct dfl dfg_java_family(struct dctx *c, TSNode n, struct states **sp)
 		l = leaf(c, n, s);
 	} else if (type_in(n, g->def)) {
 		TSNode name, value;
-		if (g->def_by_position) {
+		memset(&value, 0, sizeof(value));
+		if (g->def_mode == DEF_CSHARP) {
 			name = ts_node_child(n, 0);
-			memset(&value, 0, sizeof(value));
 			if (ts_node_child_count(n) == 2)
 				value = ts_node_child(n, 1);
+		} else if (g->def_mode == DEF_RUST) {
+			if (ts_node_child_count(n) < 2) {
+				c->fail = true;  /* IndexError */
+				goto done;
+			}
+			name = ts_node_child(n, 1);
+			if (ts_node_child_count(n) >= 3)
+				value = ts_node_child(n, 2);
 		} else {
 			name = field(n, "name");
-			value = field(n, "value");
+			value = field(n, g->def_value);
 		}
 		if (ts_node_is_null(value)) {
 			declared(c, &l, s, name);
@@ -908,7 +946,7 @@ static struct dfl dfg_java_family(struct dctx *c, TSNode n, struct states **sp)
 			}
 			dfl_extend(c, &l, &t);
 		}
-		if (g->go_if)
+		if (g->if_before)
 			others[nothers++] = s;  /* positions are a set: joining twice is joining once */
 		s = if_merge(c, s, others, nothers, current, tag);
 		dfl_sort(c, &l);
@@ -923,7 +961,7 @@ static struct dfl dfg_java_family(struct dctx *c, TSNode n, struct states **sp)
 			struct dfl t = { 0 };
 			if (flag) {
 				t = visit(c, self, ch, &s);
-			} else if (!g->go_for && type_is(ch, "local_variable_declaration")) {
+			} else if (!g->go_for && type_is(ch, g->for_init)) {
 				flag = true;
 			} else if (g->go_for && type_is(ch, "for_clause")) {
 				TSNode upd = field(ch, "update");
@@ -935,7 +973,24 @@ static struct dfl dfg_java_family(struct dctx *c, TSNode n, struct states **sp)
 		}
 		dfl_merge_same(c, &l);
 	} else if (type_in(n, g->efors)) {
-		TSNode name = field(n, g->efor_name), value = field(n, g->efor_value), body = field(n, "body");
+		TSNode name = { 0 }, value = { 0 }, body = field(n, "body");
+		if (g->efor_name) {
+			name = field(n, g->efor_name);
+			value = field(n, g->efor_value);
+		} else {
+			/* PHP: the first variable_name is the value, the second the name */
+			for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+				TSNode ch = ts_node_child(n, i);
+				if (!type_is(ch, "variable_name"))
+					continue;
+				if (ts_node_is_null(value)) {
+					value = ch;
+				} else {
+					name = ch;
+					break;
+				}
+			}
+		}
 		for (int pass = 0; pass < 2 && !c->fail; pass++) {
 			struct dfl t = visit(c, self, value, &s);
 			dfl_extend(c, &l, &t);
@@ -964,11 +1019,143 @@ done:
 	return l;
 }
 
+/*
+ * Ruby. Unlike the others, the reference's Ruby extractor copies the
+ * states only for a leaf: every other node works on its caller's
+ * dictionary in place, so a branch's definitions leak into the states the
+ * caller passed. visit_shared keeps that aliasing.
+ */
+static struct dfl visit_shared(struct dctx *c, dfg_fn fn, TSNode n, struct states **s)
+{
+	struct dfl l = { 0 };
+
+	if (c->fail)
+		return l;
+	if (ts_node_is_null(n) || c->depth >= MAX_DEPTH) {
+		c->fail = true;
+		return l;
+	}
+	c->depth++;
+	l = fn(c, n, s);
+	c->depth--;
+	return l;
+}
+
+static const char *const rb_assignment[] = { "assignment", "operator_assignment", NULL };
+static const char *const rb_if[] = { "if", "elsif", "else", "unless", "when", NULL };
+static const char *const rb_while[] = { "while_modifier", "until", NULL };
+
+static struct dfl dfg_ruby(struct dctx *c, TSNode n, struct states **sp)
+{
+	struct states *s = *sp;
+	struct dfl l = { 0 };
+	const char *type = ts_node_type(n);
+
+	if (leaf_like(n)) {
+		if (!(s = st_copy(c, s)))
+			goto done;
+		l = leaf(c, n, s);
+	} else if (!strcmp(type, "keyword_parameter")) {
+		TSNode name = field(n, "name"), value = field(n, "value");
+		if (ts_node_is_null(value)) {
+			declared(c, &l, s, name);
+		} else {
+			struct toklist nt = var_index(c, name), vt = var_index(c, value);
+			struct dfl t = visit_shared(c, dfg_ruby, value, &s);
+			dfl_extend(c, &l, &t);
+			for (size_t i = 0; i < nt.n && !c->fail; i++) {
+				for (size_t j = 0; j < vt.n; j++)
+					add_edge(c, &l, nt.v[i], COMES_FROM, &vt.v[j], 1);
+				st_set1(c, s, nt.v[i]->code, nt.v[i]->idx);
+			}
+		}
+		dfl_sort(c, &l);
+	} else if (type_in(n, rb_assignment)) {
+		TSNode left = field(n, "left"), right = field(n, "right");
+		struct nodelist ln = children_no_comma(c, left), rn = children_no_comma(c, right);
+		TSNode first, last;
+
+		if (c->fail)
+			goto done;
+		if (ln.n != rn.n || ln.n == 0) {
+			ln.v = &left; ln.n = 1;
+			rn.v = &right; rn.n = 1;
+		}
+		if (!strcmp(type, "operator_assignment")) {
+			first = ts_node_child(n, 0);
+			last = ts_node_child(n, ts_node_child_count(n) - 1);
+			ln.v = &first; ln.n = 1;
+			rn.v = &last; rn.n = 1;
+		}
+		for (size_t i = 0; i < rn.n && !c->fail; i++) {
+			struct dfl t = visit_shared(c, dfg_ruby, rn.v[i], &s);
+			dfl_extend(c, &l, &t);
+		}
+		for (size_t i = 0; i < ln.n && i < rn.n && !c->fail; i++)
+			computed_from(c, &l, s, ln.v[i], rn.v[i]);
+		dfl_sort(c, &l);
+	} else if (type_in(n, rb_if)) {
+		struct states *current = st_copy(c, s);
+		struct states **others = aalloc(c, (ts_node_child_count(n) + 2) * sizeof(*others));
+		size_t nothers = 0;
+		bool tag = strstr(type, "else") != NULL;
+
+		if (!current || !others)
+			goto done;
+		for (uint32_t i = 0; i < ts_node_child_count(n) && !c->fail; i++) {
+			TSNode ch = ts_node_child(n, i);
+			struct dfl t;
+			if (strstr(ts_node_type(ch), "else"))
+				tag = true;
+			if (!type_in(ch, rb_if)) {
+				t = visit_shared(c, dfg_ruby, ch, &current);
+			} else {
+				struct states *ns = s;
+				t = visit_shared(c, dfg_ruby, ch, &ns);
+				others[nothers++] = ns;
+			}
+			dfl_extend(c, &l, &t);
+		}
+		s = if_merge(c, s, others, nothers, current, tag);
+		dfl_sort(c, &l);
+	} else if (!strcmp(type, "for")) {
+		for (int pass = 0; pass < 2 && !c->fail; pass++) {
+			TSNode left = field(n, "pattern"), right = field(n, "value");
+			struct dfl t = visit_shared(c, dfg_ruby, right, &s);
+			dfl_extend(c, &l, &t);
+			computed_from(c, &l, s, left, right);
+			t = visit_shared(c, dfg_ruby, field(n, "body"), &s);
+			dfl_extend(c, &l, &t);
+		}
+		dfl_merge_same(c, &l);
+	} else if (type_in(n, rb_while)) {
+		for (int pass = 0; pass < 2 && !c->fail; pass++) {
+			for (uint32_t i = 0; i < ts_node_child_count(n) && !c->fail; i++) {
+				struct dfl t = visit_shared(c, dfg_ruby, ts_node_child(n, i), &s);
+				dfl_extend(c, &l, &t);
+			}
+		}
+		dfl_merge_same(c, &l);
+	} else {
+		for (uint32_t i = 0; i < ts_node_child_count(n) && !c->fail; i++) {
+			struct dfl t = visit_shared(c, dfg_ruby, ts_node_child(n, i), &s);
+			dfl_extend(c, &l, &t);
+		}
+		dfl_sort(c, &l);
+	}
+done:
+	*sp = s;
+	return l;
+}
+
 static dfg_fn extractor(enum codebleu_lang l)
 {
 	switch (l) {
 	case CB_PYTHON: return dfg_python;
-	case CB_JAVA: case CB_C_SHARP: case CB_C: case CB_CPP: case CB_GO: return dfg_java_family;
+	case CB_JAVA: case CB_C_SHARP: case CB_C: case CB_CPP: case CB_GO: case CB_JAVASCRIPT: case CB_PHP:
+	case CB_RUST:
+		return dfg_java_family;
+	case CB_RUBY: return dfg_ruby;
 	default: return NULL;
 	}
 }
