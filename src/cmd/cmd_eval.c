@@ -390,6 +390,7 @@ static int run_codebleu(struct eval_args *a, struct input *hyp, struct input *re
 		json_object_set_new(o, "dataflow_counts", json_pack("[I,I]", (json_int_t)r.dataflow_match,
 								    (json_int_t)r.dataflow_total));
 		json_object_set_new(o, "parse_errors", json_integer((json_int_t)r.parse_errors));
+		json_object_set_new(o, "too_deep", json_integer((json_int_t)r.too_deep));
 		json_object_set_new(o, "segments", json_integer((json_int_t)r.segments));
 		json_object_set_new(o, "signature", json_string(buf_cstr(&sig)));
 		cli_print_json(o);
@@ -405,6 +406,9 @@ static int run_codebleu(struct eval_args *a, struct input *hyp, struct input *re
 		fprintf(stderr, "cerberus: eval codebleu: %llu parsed texts have syntax errors (first on "
 			"line %llu); the n-gram parts are unaffected, the tree parts use the partial trees\n",
 			(unsigned long long)r.parse_errors, (unsigned long long)r.first_error_line);
+	if (r.too_deep)
+		fprintf(stderr, "cerberus: eval codebleu: %llu pairs nest deeper than %d levels and are left "
+			"out of the syntax match\n", (unsigned long long)r.too_deep, CODEBLEU_MAX_DEPTH);
 	if (!r.dataflow_total)
 		fprintf(stderr, "cerberus: eval codebleu: no data flow in the references; the data-flow "
 			"match is %s\n", a->cbo.dataflow_zero_is_one ? "counted as 1" : "0 (as in CodeXGLUE)");

@@ -189,7 +189,7 @@ struct codebleu {
 	/* weighted n-gram match */
 	double wnum[4], wden[4];
 	uint64_t w_hyp_len, w_ref_len;
-	uint64_t syn_match, syn_total, df_match, df_total, parse_errors, first_error, segments;
+	uint64_t syn_match, syn_total, df_match, df_total, parse_errors, first_error, segments, too_deep;
 	/* scratch */
 	struct ngram_table t;
 	struct evaltext_span *tok;
@@ -433,14 +433,45 @@ static TSTree *parse(struct codebleu *c, const struct buf *code)
 	return t;
 }
 
+/* Depth of the tree under root, without recursion. */
+static unsigned tree_depth(TSNode root)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	unsigned d = 0, max = 0;
+
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&cur)) {
+			if (++d > max)
+				max = d;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (d == 0 || !ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			d--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	return max;
+}
+
 /* Syntax match of the candidate against one reference (both comment-free). */
 static int syntax_part(struct codebleu *c)
 {
 	TSTree *ht = parse(c, &c->hypc), *rt = NULL;
 	int rc = -1;
 
-	if (!ht)
+	if (!ht || !(rt = parse(c, &c->refc)))
 		goto out;
+	/* tree-sitter prints S-expressions recursively: a pathologically deep
+	 * tree would overflow the stack (the reference crashes there) */
+	if (tree_depth(ts_tree_root_node(ht)) > CODEBLEU_MAX_DEPTH ||
+	    tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
+		c->too_deep++;
+		rc = 0;
+		goto out;
+	}
 	free_sexps(c);
 	if (walk_subtrees(c, ts_tree_root_node(ht), add_cand_sexp) ||
 	    ngram_table_reset(&c->sexps, c->nsu))
@@ -448,7 +479,7 @@ static int syntax_part(struct codebleu *c)
 	for (size_t i = 0; i < c->nsu; i++)
 		if (!ngram_table_get(&c->sexps, &c->su[i], 1, ngram_hash_extend(NGRAM_HASH_SEED, c->su[i].hash)))
 			goto out;
-	if (!(rt = parse(c, &c->refc)) || walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp))
+	if (walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp))
 		goto out;
 	rc = 0;
 out:
@@ -562,6 +593,7 @@ void codebleu_result(const struct codebleu *c, struct codebleu_result *r)
 	r->dataflow_total = c->df_total;
 	r->dataflow = c->df_total ? (double)c->df_match / (double)c->df_total : 0;
 	r->parse_errors = c->parse_errors;
+	r->too_deep = c->too_deep;
 	r->first_error_line = c->first_error;
 	/* the pip codebleu package combines a data-flow score of 0 as 1 */
 	df = c->o.dataflow_zero_is_one && r->dataflow == 0 ? 1.0 : r->dataflow;
@@ -574,7 +606,7 @@ int codebleu_signature(const struct codebleu *c, struct buf *out)
 	return buf_printf(out, "lang:%s|grammar:%s|runtime-abi:%d|weights:%g,%g,%g,%g|df0:%s|ref:codexglue",
 			  langs[c->lang].name, langs[c->lang].grammar, TREE_SITTER_LANGUAGE_VERSION,
 			  c->o.weights[0], c->o.weights[1], c->o.weights[2], c->o.weights[3],
-			  c->o.dataflow_zero_is_one ? "one" : "zero");
+			  c->o.dataflow_zero_is_one ? "one" : "codexglue");
 }
 
 /* A string literal at s[i] (quote q) as the reference regex matches it:

@@ -23,6 +23,11 @@
 #include "core/evaltext.h"
 #include "util/buf.h"
 
+/* Deepest tree the syntax match compares (deeper ones are left out and
+ * counted in too_deep; their data flow is empty, as the reference's
+ * recursion limit makes it). */
+#define CODEBLEU_MAX_DEPTH 4000
+
 enum codebleu_lang {
 	CB_PYTHON, CB_JAVASCRIPT, CB_JAVA, CB_GO, CB_C, CB_CPP, CB_C_SHARP, CB_PHP, CB_RUBY, CB_RUST,
 	CB_NLANGS
@@ -39,6 +44,8 @@ struct codebleu_result {
 	uint64_t dataflow_match, dataflow_total;
 	uint64_t parse_errors;        /* parsed texts whose tree has an error node */
 	uint64_t first_error_line;    /* 1-based segment of the first, 0 if none */
+	uint64_t too_deep;            /* pairs left out of the syntax match: a tree
+	                                 deeper than CODEBLEU_MAX_DEPTH */
 	uint64_t segments;
 };
 
