@@ -70,7 +70,7 @@ int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct eval
 		 size_t nrefs);
 /* The corpus scores so far. */
 void codebleu_result(const struct codebleu *c, struct codebleu_result *r);
-/* "lang:python|grammar:tree-sitter-python@0.21.0|runtime-abi:14|weights:0.25,0.25,0.25,0.25|df0:codexglue" */
+/* "lang:python|grammar:tree-sitter-python@0.21.0|runtime-abi:14|weights:0.25,0.25,0.25,0.25|df0:codexglue|ref:codexglue" */
 int codebleu_signature(const struct codebleu *c, struct buf *out);
 
 /*
