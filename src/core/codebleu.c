@@ -456,38 +456,24 @@ done:
 	return max;
 }
 
-/* Syntax match of the candidate against one reference (both comment-free). */
-static int syntax_part(struct codebleu *c)
+/* Syntax match of the candidate (tree ht) against one reference (rt). */
+static int syntax_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 {
-	TSTree *ht = parse(c, &c->hypc), *rt = NULL;
-	int rc = -1;
-
-	if (!ht || !(rt = parse(c, &c->refc)))
-		goto out;
 	/* tree-sitter prints S-expressions recursively: a pathologically deep
 	 * tree would overflow the stack (the reference crashes there) */
 	if (tree_depth(ts_tree_root_node(ht)) > CODEBLEU_MAX_DEPTH ||
 	    tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
 		c->too_deep++;
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	free_sexps(c);
 	if (walk_subtrees(c, ts_tree_root_node(ht), add_cand_sexp) ||
 	    ngram_table_reset(&c->sexps, c->nsu))
-		goto out;
+		return -1;
 	for (size_t i = 0; i < c->nsu; i++)
 		if (!ngram_table_get(&c->sexps, &c->su[i], 1, ngram_hash_extend(NGRAM_HASH_SEED, c->su[i].hash)))
-			goto out;
-	if (walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp))
-		goto out;
-	rc = 0;
-out:
-	if (ht)
-		ts_tree_delete(ht);
-	if (rt)
-		ts_tree_delete(rt);
-	return rc;
+			return -1;
+	return walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp);
 }
 
 static bool same_flow(const struct codebleu_flow *a, const struct codebleu_flow *b)
@@ -497,12 +483,12 @@ static bool same_flow(const struct codebleu_flow *a, const struct codebleu_flow 
 }
 
 /* Data-flow match: reference edges found in the candidate, each used once. */
-static int dataflow_part(struct codebleu *c)
+static int dataflow_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 {
 	bool *used;
 
-	if (codebleu_dataflow(c->parser, c->lang, buf_cstr(&c->hypc), c->hypc.len, &c->hf) ||
-	    codebleu_dataflow(c->parser, c->lang, buf_cstr(&c->refc), c->refc.len, &c->rf))
+	if (codebleu_dataflow(ht, c->lang, buf_cstr(&c->hypc), c->hypc.len, &c->hf) ||
+	    codebleu_dataflow(rt, c->lang, buf_cstr(&c->refc), c->refc.len, &c->rf))
 		return -1;
 	if (!c->rf.n)
 		return 0;
@@ -520,6 +506,22 @@ static int dataflow_part(struct codebleu *c)
 	}
 	free(used);
 	return 0;
+}
+
+/* Both tree parts of one (candidate, reference) pair: each text is parsed
+ * once (the reference parses each twice, once per part). */
+static int tree_parts(struct codebleu *c)
+{
+	TSTree *ht = parse(c, &c->hypc), *rt = ht ? parse(c, &c->refc) : NULL;
+	int rc = -1;
+
+	if (ht && rt && !syntax_part(c, ht, rt) && !dataflow_part(c, ht, rt))
+		rc = 0;
+	if (ht)
+		ts_tree_delete(ht);
+	if (rt)
+		ts_tree_delete(rt);
+	return rc;
 }
 
 int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct evaltext_span *refs,
@@ -541,8 +543,7 @@ int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct eval
 			goto out;
 		buf_reset(&c->hypc);
 		if (buf_append(&c->hypc, buf_cstr(&tmp), tmp.len) ||
-		    codebleu_remove_comments(refs[r].p, refs[r].len, &c->refc) ||
-		    syntax_part(c) || dataflow_part(c))
+		    codebleu_remove_comments(refs[r].p, refs[r].len, &c->refc) || tree_parts(c))
 			goto out;
 	}
 	c->segments++;

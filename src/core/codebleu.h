@@ -101,11 +101,12 @@ struct codebleu_flows {
 	size_t npool, cappool;
 };
 
-struct TSParser;
-/* Extract and normalize the data flow of code (comments already removed)
- * into f (emptied first). Returns 0, or -1 when out of memory. An extractor
- * failure (the reference's exceptions) leaves f empty and returns 0. */
-int codebleu_dataflow(struct TSParser *p, enum codebleu_lang l, const char *code, size_t len,
+struct TSTree;
+/* Extract and normalize the data flow of code (comments already removed),
+ * parsed into tree, into f (emptied first). Returns 0, or -1 when out of
+ * memory. An extractor failure (the reference's exceptions) leaves f empty
+ * and returns 0. */
+int codebleu_dataflow(const struct TSTree *tree, enum codebleu_lang l, const char *code, size_t len,
 		      struct codebleu_flows *f);
 void codebleu_flows_release(struct codebleu_flows *f);
 

@@ -1298,12 +1298,11 @@ static int code_text_init(struct dctx *c, struct code_text *t, const char *code,
 	return 0;
 }
 
-int codebleu_dataflow(struct TSParser *p, enum codebleu_lang l, const char *code, size_t len,
+int codebleu_dataflow(const TSTree *tree, enum codebleu_lang l, const char *code, size_t len,
 		      struct codebleu_flows *f)
 {
 	struct dctx c;
 	struct code_text t;
-	TSTree *tree;
 	struct states *s;
 	struct dfl d, m;
 	dfg_fn fn = extractor(l);
@@ -1315,8 +1314,6 @@ int codebleu_dataflow(struct TSParser *p, enum codebleu_lang l, const char *code
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.lang = l;
-	if (!(tree = ts_parser_parse_string(p, NULL, code, (uint32_t)len)))
-		return -1;
 	if (code_text_init(&c, &t, code, len)) {
 		rc = -1;
 		goto out;
@@ -1336,7 +1333,6 @@ int codebleu_dataflow(struct TSParser *p, enum codebleu_lang l, const char *code
 out:
 	if (c.nomem)
 		rc = -1;
-	ts_tree_delete(tree);
 	arena_free(&c);
 	return rc;
 }
