@@ -159,59 +159,62 @@ static inline bool pass1_char(unsigned char c)
 	       (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
 }
 
-/* One two-character re.sub pass: kind 2: ([^0-9])([.,]) -> "\1 \2 ";
- * 3: ([.,])([^0-9]) -> " \1 \2"; 4: ([0-9])(-) -> "\1 \2 ". */
-static int pass2(const struct buf *in, struct buf *out, int kind)
+/* One two-character re.sub pass over s[0..n) into o (room for 2n bytes):
+ * kind 2: ([^0-9])([.,]) -> "\1 \2 "; 3: ([.,])([^0-9]) -> " \1 \2";
+ * 4: ([0-9])(-) -> "\1 \2 ". A match consumes both characters. */
+static size_t pass2(const unsigned char *s, size_t n, unsigned char *o, int kind)
 {
-	const unsigned char *s = (const unsigned char *)buf_cstr(in);
-	size_t n = in->len, i = 0;
-	int rc;
+	size_t i = 0, k = 0;
 
-	buf_reset(out);
-	if ((rc = buf_grow(out, n + n / 2 + 8)) != BUF_OK)
-		return rc;
-	while (i < n) {
-		unsigned char x = s[i];
-		bool m = false;
+	while (i + 1 < n) {
+		unsigned char x = s[i], y = s[i + 1];
+		bool m;
 
-		if (i + 1 < n) {
-			unsigned char y = s[i + 1];
-			if (kind == 2)
-				m = !is_digit(x) && (y == '.' || y == ',');
-			else if (kind == 3)
-				m = (x == '.' || x == ',') && !is_digit(y);
-			else
-				m = is_digit(x) && y == '-';
-		}
+		if (kind == 2)
+			m = (y == '.' || y == ',') && !is_digit(x);
+		else if (kind == 3)
+			m = (x == '.' || x == ',') && !is_digit(y);
+		else
+			m = y == '-' && is_digit(x);
 		if (!m) {
-			if ((rc = buf_putc(out, (char)x)) != BUF_OK)
-				return rc;
+			o[k++] = x;
 			i++;
 			continue;
 		}
 		if (kind == 3) {
-			char t[4] = { ' ', (char)x, ' ', (char)s[i + 1] };
-			rc = buf_append(out, t, 4);
+			o[k++] = ' '; o[k++] = x; o[k++] = ' '; o[k++] = y;
 		} else {
-			char t[4] = { (char)x, ' ', (char)s[i + 1], ' ' };
-			rc = buf_append(out, t, 4);
+			o[k++] = x; o[k++] = ' '; o[k++] = y; o[k++] = ' ';
 		}
-		if (rc != BUF_OK)
-			return rc;
 		i += 2;
 	}
-	return BUF_OK;
+	if (i < n)
+		o[k++] = s[i];
+	return k;
 }
 
+/* Does pass `kind` have anything to do in s? (most lines: no) */
+static bool pass2_needed(const char *s, size_t n, int kind)
+{
+	if (kind == 4)
+		return memchr(s, '-', n) != NULL;
+	return memchr(s, '.', n) || memchr(s, ',', n);
+}
+
+/* mteval-v13a: the replacements, then the four passes; text in *cur. */
 static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 {
 	struct buf *t;
+	size_t n = (*cur)->len, k = 0;
+	unsigned char *o;
 	int rc;
 
-	if ((rc = replace_step(cur, tmp, "<skipped>", "")) ||
-	    (rc = replace_step(cur, tmp, "-\n", "")) ||
-	    (rc = replace_step(cur, tmp, "\n", " ")))
-		return rc;
+	if (memchr(buf_cstr(*cur), '<', n) || memchr(buf_cstr(*cur), '\n', n)) {
+		if ((rc = replace_step(cur, tmp, "<skipped>", "")) ||
+		    (rc = replace_step(cur, tmp, "-\n", "")) ||
+		    (rc = replace_step(cur, tmp, "\n", " ")))
+			return rc;
+	}
 	if (memchr(buf_cstr(*cur), '&', (*cur)->len)) {
 		if ((rc = replace_step(cur, tmp, "&quot;", "\"")) ||
 		    (rc = replace_step(cur, tmp, "&amp;", "&")) ||
@@ -220,28 +223,34 @@ static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 			return rc;
 	}
 	/* pad with spaces, and pass 1 */
+	n = (*cur)->len;
 	buf_reset(*tmp);
-	if ((rc = buf_grow(*tmp, (*cur)->len * 3 + 2)) || (rc = buf_putc(*tmp, ' ')))
+	if ((rc = buf_grow(*tmp, 3 * n + 2)))
 		return rc;
-	for (size_t i = 0; i < (*cur)->len; i++) {
+	o = (unsigned char *)(*tmp)->data;
+	o[k++] = ' ';
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)(*cur)->data[i];
 		if (pass1_char(c)) {
-			char s3[3] = { ' ', (char)c, ' ' };
-			rc = buf_append(*tmp, s3, 3);
+			o[k++] = ' '; o[k++] = c; o[k++] = ' ';
 		} else {
-			rc = buf_putc(*tmp, (char)c);
+			o[k++] = c;
 		}
-		if (rc)
-			return rc;
 	}
-	if ((rc = buf_putc(*tmp, ' ')))
-		return rc;
-	for (int kind = 2; kind <= 4; kind++) {
-		t = *cur; *cur = *tmp; *tmp = t;
-		if ((rc = pass2(*cur, *tmp, kind)))
-			return rc;
-	}
+	o[k++] = ' ';
+	(*tmp)->len = k;
 	t = *cur; *cur = *tmp; *tmp = t;
+	for (int kind = 2; kind <= 4; kind++) {
+		n = (*cur)->len;
+		if (!pass2_needed((*cur)->data, n, kind))
+			continue;
+		buf_reset(*tmp);
+		if ((rc = buf_grow(*tmp, 2 * n + 1)))
+			return rc;
+		(*tmp)->len = pass2((const unsigned char *)(*cur)->data, n, (unsigned char *)(*tmp)->data, kind);
+		(*tmp)->data[(*tmp)->len] = '\0';
+		t = *cur; *cur = *tmp; *tmp = t;
+	}
 	(void)b;
 	return BUF_OK;
 }
@@ -308,25 +317,41 @@ static int join_tokens(const char *s, size_t len, bool each_char, struct buf *ou
 	return buf_append(out, "", 0);
 }
 
-int bleu_tokenize(struct bleu *b, const char *s, size_t len, struct buf *out)
+/* Lowercase and rstrip as asked, then run the tokenizer's passes: the
+ * text, whose whitespace-separated tokens are the tokens, ends in *res
+ * (one of b's scratch buffers). */
+static int tokenize_passes(struct bleu *b, const char *s, size_t len, struct buf **res)
 {
 	struct buf *cur = &b->a, *tmp = &b->c;
 	int rc;
 
-	buf_reset(out);
 	buf_reset(cur);
+	/* both scratch buffers allocated, so their data is never NULL */
+	if ((rc = buf_grow(cur, len + 1)) || (rc = buf_grow(tmp, 16)))
+		return rc;
 	rc = b->o.lowercase ? evaltext_lower(s, len, cur) : buf_append(cur, s, len);
 	if (rc)
 		return rc;
 	/* sacreBLEU rstrips again after lowercasing */
 	cur->len = evaltext_rstrip((struct evaltext_span){ buf_cstr(cur), cur->len }).len;
+	cur->data[cur->len] = '\0';
 	if (b->o.tok == BLEU_TOK_13A)
 		rc = tok_13a(b, &cur, &tmp);
 	else if (b->o.tok == BLEU_TOK_INTL)
 		rc = tok_intl(b, &cur, &tmp);
-	if (rc)
+	*res = cur;
+	return rc;
+}
+
+int bleu_tokenize(struct bleu *b, const char *s, size_t len, struct buf *out)
+{
+	struct buf *res;
+	int rc;
+
+	buf_reset(out);
+	if ((rc = tokenize_passes(b, s, len, &res)))
 		return rc;
-	return join_tokens(buf_cstr(cur), cur->len, b->o.tok == BLEU_TOK_CHAR, out);
+	return join_tokens(buf_cstr(res), res->len, b->o.tok == BLEU_TOK_CHAR, out);
 }
 
 static int ensure_segs(struct bleu *b, size_t n)
@@ -345,15 +370,38 @@ static int ensure_segs(struct bleu *b, size_t n)
 	return 0;
 }
 
-/* Tokenize text into seg (tokens and hashed units). */
+/* Tokenize text into seg (tokens and hashed units). The char tokenizer's
+ * tokens are the non-whitespace code points. */
 static int seg_prepare(struct bleu *b, struct seg_text *seg, struct evaltext_span text)
 {
-	if (bleu_tokenize(b, text.p, text.len, &seg->tok))
+	struct buf *res;
+	const char *p;
+	size_t n;
+
+	if (tokenize_passes(b, text.p, text.len, &res))
 		return -1;
+	/* keep the text: the units point into it until the segment is done */
+	buf_reset(&seg->tok);
+	if (buf_append(&seg->tok, buf_cstr(res), res->len))
+		return -1;
+	p = buf_cstr(&seg->tok);
+	n = seg->tok.len;
 	seg->nsp = 0;
-	if (evaltext_split_ws((struct evaltext_span){ buf_cstr(&seg->tok), seg->tok.len }, &seg->sp,
-			      &seg->nsp, &seg->capsp) < 0)
+	if (b->o.tok == BLEU_TOK_CHAR) {
+		size_t i = 0, adv;
+		while (i < n) {
+			uint32_t cp = evaltext_decode(p + i, n - i, &adv);
+			if (!evaltext_is_space(cp)) {
+				struct evaltext_span one = { p + i, adv };
+				/* reuse the splitter's growth by splitting one character */
+				if (evaltext_split_ws(one, &seg->sp, &seg->nsp, &seg->capsp) < 0)
+					return -1;
+			}
+			i += adv;
+		}
+	} else if (evaltext_split_ws((struct evaltext_span){ p, n }, &seg->sp, &seg->nsp, &seg->capsp) < 0) {
 		return -1;
+	}
 	if (seg->nsp > seg->capu) {
 		struct ngram_unit *u = realloc(seg->u, seg->nsp * sizeof(*u));
 		if (!u)
