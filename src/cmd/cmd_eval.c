@@ -16,9 +16,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char cmd_eval_usage[] =
 	"usage: cerberus eval bleu --hyp FILE --ref FILE [--ref FILE ...] [OPTIONS]\n"
@@ -56,6 +59,8 @@ const char cmd_eval_usage[] =
 	"  --hyp FILE           hypotheses (UTF-8, one per line)\n"
 	"  --ref FILE           references; repeat for several references per line\n"
 	"  --json               print JSON (with --sentence: one object per line)\n"
+	"  --jobs N             threads (default: the number of CPUs, at most 8); the\n"
+	"                       output does not depend on it\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Files must be valid UTF-8 and have the same number of lines (exit status 1\n"
@@ -68,7 +73,7 @@ const char cmd_eval_usage[] =
 enum {
 	OPT_HYP = OPT_CMD_BASE, OPT_REF, OPT_TOKENIZE, OPT_SMOOTH, OPT_SMOOTH_VALUE, OPT_LOWERCASE,
 	OPT_SENTENCE, OPT_CHAR_ORDER, OPT_WORD_ORDER, OPT_BETA, OPT_WHITESPACE, OPT_EPS,
-	OPT_LANG, OPT_WEIGHTS, OPT_DFZERO,
+	OPT_LANG, OPT_WEIGHTS, OPT_DFZERO, OPT_JOBS,
 };
 
 static const struct option long_options[] = {
@@ -88,11 +93,13 @@ static const struct option long_options[] = {
 	{ "weights", required_argument, NULL, OPT_WEIGHTS },
 	{ "dataflow-zero", required_argument, NULL, OPT_DFZERO },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 #define MAX_REFS 64
+#define MAX_JOBS 64
 /* Largest input file read, so one huge file cannot take the process down. */
 #define MAX_FILE ((size_t)2 << 30)
 
@@ -113,6 +120,7 @@ struct eval_args {
 	struct codebleu_opts cbo;
 	bool sentence, json;
 	const char *lang;
+	int jobs;
 };
 
 static int read_input(struct input *in, const char *path, int how)
@@ -228,33 +236,154 @@ static const char *verbose_part(const struct buf *line)
 	return v ? v + 1 : "";
 }
 
-static int run_bleu(struct eval_args *a, struct input *hyp, struct input *refs)
-{
-	struct bleu *b;
-	struct bleu_stats sum, st;
-	struct bleu_score sc;
-	struct evaltext_span rs[MAX_REFS];
-	struct buf sig = BUF_INIT, line = BUF_INIT;
-	int rc = EXIT_OK;
+/*
+ * Segments are scored in blocks on several threads. Every block's
+ * statistics are kept apart and added up in block order at the end, and
+ * the blocks' size does not depend on the thread count, so the output is
+ * the same whatever --jobs says.
+ */
+enum metric { M_BLEU, M_CHRF, M_CODEBLEU };
 
-	a->bo.effective_order = a->sentence;
-	if (!(b = bleu_new(&a->bo))) {
-		cli_error("eval bleu: out of memory");
+struct pool {
+	const struct eval_args *a;
+	const struct input *hyp, *refs;
+	enum metric m;
+	size_t block, nblocks;
+	atomic_size_t next;
+	atomic_int failed;
+	/* per block */
+	struct bleu_stats *bsum;
+	struct chrf_stats *csum;
+	struct codebleu_sums *cbsum;
+	/* per line, with --sentence */
+	struct bleu_stats *bline;
+	double *cline;
+};
+
+static void score_block(struct pool *p, size_t k, struct bleu *b, struct codebleu *cb)
+{
+	size_t first = k * p->block, last = first + p->block;
+	struct evaltext_span rs[MAX_REFS];
+
+	if (last > p->hyp->lines.n)
+		last = p->hyp->lines.n;
+	if (cb)
+		codebleu_sums_reset(cb);
+	for (size_t i = first; i < last; i++) {
+		int rc = 0;
+		for (size_t r = 0; r < p->a->nrefs; r++)
+			rs[r] = p->refs[r].lines.v[i];
+		if (p->m == M_BLEU) {
+			struct bleu_stats st;
+			rc = bleu_segment(b, p->hyp->lines.v[i], rs, p->a->nrefs, &st);
+			bleu_stats_add(&p->bsum[k], &st);
+			if (p->bline)
+				p->bline[i] = st;
+		} else if (p->m == M_CHRF) {
+			struct chrf_stats st;
+			rc = chrf_segment(b, &p->a->co, p->hyp->lines.v[i], rs, p->a->nrefs, &st);
+			chrf_stats_add(&p->a->co, &p->csum[k], &st);
+			if (p->cline)
+				p->cline[i] = chrf_compute(&p->a->co, &st);
+		} else {
+			rc = codebleu_add(cb, p->hyp->lines.v[i], rs, p->a->nrefs);
+		}
+		if (rc) {
+			atomic_store(&p->failed, 1);
+			return;
+		}
+	}
+	if (cb)
+		codebleu_sums_get(cb, &p->cbsum[k]);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct bleu_opts plain = { 0 };
+	struct bleu *b = NULL;
+	struct codebleu *cb = NULL;
+	size_t k;
+
+	if (p->m == M_CODEBLEU)
+		cb = codebleu_new((enum codebleu_lang)codebleu_lang_parse(p->a->lang), &p->a->cbo);
+	else
+		b = bleu_new(p->m == M_BLEU ? &p->a->bo : &plain);
+	if (!b && !cb) {
+		atomic_store(&p->failed, 1);
+		return NULL;
+	}
+	while (!atomic_load(&p->failed) && (k = atomic_fetch_add(&p->next, 1)) < p->nblocks)
+		score_block(p, k, b, cb);
+	bleu_free(b);
+	codebleu_free(cb);
+	return NULL;
+}
+
+/* Score every segment; 0, or an exit status after printing why not. */
+static int run_pool(struct pool *p, int jobs)
+{
+	pthread_t tid[MAX_JOBS];
+	int started = 0;
+	size_t n = p->hyp->lines.n;
+
+	p->block = p->m == M_CODEBLEU ? 64 : 1024;
+	p->nblocks = (n + p->block - 1) / p->block;
+	atomic_init(&p->next, 0);
+	atomic_init(&p->failed, 0);
+	p->bsum = calloc(p->nblocks + 1, sizeof(*p->bsum));
+	p->csum = calloc(p->nblocks + 1, sizeof(*p->csum));
+	p->cbsum = calloc(p->nblocks + 1, sizeof(*p->cbsum));
+	if (p->a->sentence && p->m == M_BLEU)
+		p->bline = calloc(n + 1, sizeof(*p->bline));
+	if (p->a->sentence && p->m == M_CHRF)
+		p->cline = calloc(n + 1, sizeof(*p->cline));
+	if (!p->bsum || !p->csum || !p->cbsum || (p->a->sentence && p->m != M_CODEBLEU && !p->bline && !p->cline)) {
+		cli_error("eval: out of memory");
 		return EXIT_DATA;
 	}
+	if ((size_t)jobs > p->nblocks)
+		jobs = p->nblocks ? (int)p->nblocks : 1;
+	for (int t = 1; t < jobs; t++)
+		if (!pthread_create(&tid[started], NULL, worker, p))
+			started++;
+	worker(p);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	if (atomic_load(&p->failed)) {
+		cli_error("eval: out of memory, or a %s grammar that does not load", p->a->lang ? p->a->lang : "");
+		return EXIT_DATA;
+	}
+	return 0;
+}
+
+static void pool_release(struct pool *p)
+{
+	free(p->bsum);
+	free(p->csum);
+	free(p->cbsum);
+	free(p->bline);
+	free(p->cline);
+}
+
+static int run_bleu(struct eval_args *a, struct input *hyp, struct input *refs)
+{
+	struct pool p = { .a = a, .hyp = hyp, .refs = refs, .m = M_BLEU };
+	struct bleu_stats sum;
+	struct bleu_score sc;
+	struct buf sig = BUF_INIT, line = BUF_INIT;
+	int rc;
+
+	a->bo.effective_order = a->sentence;
+	if ((rc = run_pool(&p, a->jobs)))
+		goto out;
 	memset(&sum, 0, sizeof(sum));
+	for (size_t k = 0; k < p.nblocks; k++)
+		bleu_stats_add(&sum, &p.bsum[k]);
 	bleu_signature(&a->bo, a->nrefs, &sig);
-	for (size_t i = 0; i < hyp->lines.n; i++) {
-		for (size_t r = 0; r < a->nrefs; r++)
-			rs[r] = refs[r].lines.v[i];
-		if (bleu_segment(b, hyp->lines.v[i], rs, a->nrefs, &st)) {
-			cli_error("eval bleu: out of memory at line %zu", i + 1);
-			rc = EXIT_DATA;
-			goto out;
-		}
-		bleu_stats_add(&sum, &st);
-		if (a->sentence) {
-			bleu_compute(&a->bo, &st, &sc);
+	if (a->sentence) {
+		for (size_t i = 0; i < hyp->lines.n; i++) {
+			bleu_compute(&a->bo, &p.bline[i], &sc);
 			buf_reset(&line);
 			bleu_format(&sc, &line);
 			if (a->json)
@@ -262,25 +391,24 @@ static int run_bleu(struct eval_args *a, struct input *hyp, struct input *refs)
 			else
 				puts(buf_cstr(&line));
 		}
+		if (!a->json)
+			printf("signature: %s\n", buf_cstr(&sig));
+		goto out;
 	}
-	if (!a->sentence) {
-		bleu_compute(&a->bo, &sum, &sc);
-		bleu_format(&sc, &line);
-		if (a->json) {
-			json_t *o = bleu_json(&sc, buf_cstr(&sig), verbose_part(&line));
-			json_object_set_new(o, "segments", json_integer((json_int_t)hyp->lines.n));
-			cli_print_json(o);
-			json_decref(o);
-		} else {
-			printf("%s\nsignature: %s\n", buf_cstr(&line), buf_cstr(&sig));
-		}
-	} else if (!a->json) {
-		printf("signature: %s\n", buf_cstr(&sig));
+	bleu_compute(&a->bo, &sum, &sc);
+	bleu_format(&sc, &line);
+	if (a->json) {
+		json_t *o = bleu_json(&sc, buf_cstr(&sig), verbose_part(&line));
+		json_object_set_new(o, "segments", json_integer((json_int_t)hyp->lines.n));
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("%s\nsignature: %s\n", buf_cstr(&line), buf_cstr(&sig));
 	}
 out:
 	buf_release(&sig);
 	buf_release(&line);
-	bleu_free(b);
+	pool_release(&p);
 	return rc;
 }
 
@@ -296,86 +424,74 @@ static json_t *chrf_json(const char *name, double score, const char *sig)
 
 static int run_chrf(struct eval_args *a, struct input *hyp, struct input *refs)
 {
-	struct bleu_opts bo = { 0 };
-	struct bleu *b = bleu_new(&bo);
-	struct chrf_stats sum, st;
-	struct evaltext_span rs[MAX_REFS];
+	struct pool p = { .a = a, .hyp = hyp, .refs = refs, .m = M_CHRF };
+	struct chrf_stats sum;
 	struct buf sig = BUF_INIT, name = BUF_INIT;
-	int rc = EXIT_OK;
+	double s;
+	int rc;
 
-	if (!b) {
-		cli_error("eval chrf: out of memory");
-		return EXIT_DATA;
-	}
+	if ((rc = run_pool(&p, a->jobs)))
+		goto out;
 	memset(&sum, 0, sizeof(sum));
+	for (size_t k = 0; k < p.nblocks; k++)
+		chrf_stats_add(&a->co, &sum, &p.csum[k]);
 	chrf_signature(&a->co, a->nrefs, &sig);
 	chrf_name(&a->co, &name);
-	for (size_t i = 0; i < hyp->lines.n; i++) {
-		for (size_t r = 0; r < a->nrefs; r++)
-			rs[r] = refs[r].lines.v[i];
-		if (chrf_segment(b, &a->co, hyp->lines.v[i], rs, a->nrefs, &st)) {
-			cli_error("eval chrf: out of memory at line %zu", i + 1);
-			rc = EXIT_DATA;
-			goto out;
-		}
-		chrf_stats_add(&a->co, &sum, &st);
-		if (a->sentence) {
-			double s = chrf_compute(&a->co, &st);
+	if (a->sentence) {
+		for (size_t i = 0; i < hyp->lines.n; i++) {
 			if (a->json)
-				print_json_line(chrf_json(buf_cstr(&name), s, buf_cstr(&sig)));
+				print_json_line(chrf_json(buf_cstr(&name), p.cline[i], buf_cstr(&sig)));
 			else
-				printf("%s = %.2f\n", buf_cstr(&name), s);
+				printf("%s = %.2f\n", buf_cstr(&name), p.cline[i]);
 		}
+		if (!a->json)
+			printf("signature: %s\n", buf_cstr(&sig));
+		goto out;
 	}
-	if (!a->sentence) {
-		double s = chrf_compute(&a->co, &sum);
-		if (a->json) {
-			json_t *o = chrf_json(buf_cstr(&name), s, buf_cstr(&sig));
-			json_object_set_new(o, "segments", json_integer((json_int_t)hyp->lines.n));
-			cli_print_json(o);
-			json_decref(o);
-		} else {
-			printf("%s = %.2f\nsignature: %s\n", buf_cstr(&name), s, buf_cstr(&sig));
-		}
-	} else if (!a->json) {
-		printf("signature: %s\n", buf_cstr(&sig));
+	s = chrf_compute(&a->co, &sum);
+	if (a->json) {
+		json_t *o = chrf_json(buf_cstr(&name), s, buf_cstr(&sig));
+		json_object_set_new(o, "segments", json_integer((json_int_t)hyp->lines.n));
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("%s = %.2f\nsignature: %s\n", buf_cstr(&name), s, buf_cstr(&sig));
 	}
 out:
 	buf_release(&sig);
 	buf_release(&name);
-	bleu_free(b);
+	pool_release(&p);
 	return rc;
 }
 
 static int run_codebleu(struct eval_args *a, struct input *hyp, struct input *refs)
 {
+	struct pool p = { .a = a, .hyp = hyp, .refs = refs, .m = M_CODEBLEU };
 	struct codebleu *c;
+	struct codebleu_sums sum;
 	struct codebleu_result r;
-	struct evaltext_span rs[MAX_REFS];
 	struct buf sig = BUF_INIT;
 	int lang = a->lang ? codebleu_lang_parse(a->lang) : -1;
-	int rc = EXIT_OK;
+	int rc;
 
 	if (lang < 0) {
 		cli_error("eval codebleu: %s (python, javascript, java, go, c, cpp, c_sharp, php, "
 			  "ruby, rust)", a->lang ? "unknown --lang" : "--lang is required");
 		return EXIT_USAGE;
 	}
+	/* one scorer here for the signature, and to fail early on a grammar
+	 * the runtime refuses */
 	if (!(c = codebleu_new((enum codebleu_lang)lang, &a->cbo))) {
 		cli_error("eval codebleu: cannot load the %s grammar (tree-sitter ABI?) or out of memory",
 			  a->lang);
 		return EXIT_DATA;
 	}
-	for (size_t i = 0; i < hyp->lines.n; i++) {
-		for (size_t k = 0; k < a->nrefs; k++)
-			rs[k] = refs[k].lines.v[i];
-		if (codebleu_add(c, hyp->lines.v[i], rs, a->nrefs)) {
-			cli_error("eval codebleu: out of memory at line %zu", i + 1);
-			rc = EXIT_DATA;
-			goto out;
-		}
-	}
-	codebleu_result(c, &r);
+	if ((rc = run_pool(&p, a->jobs)))
+		goto out;
+	memset(&sum, 0, sizeof(sum));
+	for (size_t k = 0; k < p.nblocks; k++)
+		codebleu_sums_add(&sum, &p.cbsum[k]);
+	codebleu_result_of(&a->cbo, &sum, &r);
 	codebleu_signature(c, &sig);
 	if (a->json) {
 		json_t *o = json_object();
@@ -415,6 +531,7 @@ static int run_codebleu(struct eval_args *a, struct input *hyp, struct input *re
 out:
 	buf_release(&sig);
 	codebleu_free(c);
+	pool_release(&p);
 	return rc;
 }
 
@@ -508,6 +625,10 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
 				return cli_usage_error("eval", "--dataflow-zero wants codexglue or one, not '%s'", optarg);
 			break;
 		case OPT_JSON: a->json = true; break;
+		case OPT_JOBS:
+			if ((rc = parse_int_opt("jobs", optarg, 1, MAX_JOBS, &a->jobs)))
+				return rc;
+			break;
 		case 'h': cli_help(cmd_eval_usage); return -1;
 		default: return EXIT_USAGE;
 		}
@@ -534,6 +655,11 @@ int cmd_eval(int argc, char **argv)
 	memset(refs, 0, sizeof(refs));
 	chrf_opts_default(&a.co);
 	codebleu_opts_default(&a.cbo);
+	a.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (a.jobs < 1)
+		a.jobs = 1;
+	if (a.jobs > 8)
+		a.jobs = 8;
 	if (argc < 2)
 		return cli_usage_error("eval", "which metric? bleu, chrf or codebleu");
 	a.metric = argv[1];

@@ -26,6 +26,26 @@ struct seg_text {
 	size_t capu;
 	struct ngram_unit *cu, *wu;  /* chrF: characters and words */
 	size_t ncu, capcu, nwu, capwu;
+	uint32_t *ids;               /* BLEU: the tokens as interned ids */
+	size_t nids, capids;
+};
+
+/*
+ * BLEU counts n-grams of token ids: each distinct token of a segment (its
+ * hypothesis and references) gets a small integer once, after one exact
+ * comparison of its bytes, so an n-gram of up to four tokens is a 128-bit
+ * key compared exactly without touching the text again. Both tables are
+ * emptied in O(1) by bumping a generation number.
+ */
+struct intern_slot {
+	uint64_t hash;
+	const char *p;
+	uint32_t len, id, gen;
+};
+
+struct gram_slot {
+	uint64_t k1, k2;
+	uint32_t gen, hyp, cur, max, epoch;
 };
 
 struct bleu {
@@ -35,7 +55,13 @@ struct bleu {
 	struct buf a, c;             /* scratch for the passes */
 	struct seg_text *seg;        /* [0] hypothesis, [1..] references */
 	size_t nseg;
-	struct ngram_table t, tw;     /* n-grams (chrF: of characters), chrF's word n-grams */
+	struct ngram_table t, tw;     /* chrF: character and word n-grams */
+	struct intern_slot *it;       /* BLEU: token -> id */
+	size_t itcap, itused;
+	uint32_t itgen, nids;
+	struct gram_slot *gt;         /* BLEU: n-gram -> counts */
+	size_t gtcap, gtused;
+	uint32_t gtgen;
 };
 
 static const char *const tok_names[] = { "13a", "none", "intl", "char" };
@@ -107,10 +133,13 @@ void bleu_free(struct bleu *b)
 		free(b->seg[i].u);
 		free(b->seg[i].cu);
 		free(b->seg[i].wu);
+		free(b->seg[i].ids);
 	}
 	free(b->seg);
 	ngram_table_release(&b->t);
 	ngram_table_release(&b->tw);
+	free(b->it);
+	free(b->gt);
 	free(b);
 }
 
@@ -161,36 +190,43 @@ static inline bool pass1_char(unsigned char c)
 
 /* One two-character re.sub pass over s[0..n) into o (room for 2n bytes):
  * kind 2: ([^0-9])([.,]) -> "\1 \2 "; 3: ([.,])([^0-9]) -> " \1 \2";
- * 4: ([0-9])(-) -> "\1 \2 ". A match consumes both characters. */
+ * 4: ([0-9])(-) -> "\1 \2 ". Each replacement puts a space on both sides
+ * of the punctuation character. A match consumes both of its characters,
+ * so a match can only start at or after the end of the previous one
+ * (`free`); that is how "a.,b" splits "." in pass 2 but "," only in pass 3.
+ * Only the punctuation positions are visited; the text between them is
+ * copied in one go. */
 static size_t pass2(const unsigned char *s, size_t n, unsigned char *o, int kind)
 {
-	size_t i = 0, k = 0;
+	size_t k = 0, done = 0, free_at = 0;
 
-	while (i + 1 < n) {
-		unsigned char x = s[i], y = s[i + 1];
-		bool m;
+	for (size_t j = 0; j < n; j++) {
+		unsigned char c = s[j];
+		size_t at;   /* the punctuation character of a match */
 
-		if (kind == 2)
-			m = (y == '.' || y == ',') && !is_digit(x);
-		else if (kind == 3)
-			m = (x == '.' || x == ',') && !is_digit(y);
-		else
-			m = y == '-' && is_digit(x);
-		if (!m) {
-			o[k++] = x;
-			i++;
+		if (kind == 4 ? c != '-' : c != '.' && c != ',')
 			continue;
-		}
 		if (kind == 3) {
-			o[k++] = ' '; o[k++] = x; o[k++] = ' '; o[k++] = y;
+			/* c is \1: a match starting here */
+			if (j < free_at || j + 1 >= n || is_digit(s[j + 1]))
+				continue;
+			free_at = j + 2;
 		} else {
-			o[k++] = x; o[k++] = ' '; o[k++] = y; o[k++] = ' ';
+			/* c is \2: a match starting at j - 1 */
+			if (j == 0 || j - 1 < free_at || (kind == 2) == is_digit(s[j - 1]))
+				continue;
+			free_at = j + 1;
 		}
-		i += 2;
+		at = j;
+		memcpy(o + k, s + done, at - done);
+		k += at - done;
+		o[k++] = ' ';
+		o[k++] = c;
+		o[k++] = ' ';
+		done = at + 1;
 	}
-	if (i < n)
-		o[k++] = s[i];
-	return k;
+	memcpy(o + k, s + done, n - done);
+	return k + n - done;
 }
 
 /* Does pass `kind` have anything to do in s? (most lines: no) */
@@ -370,51 +406,176 @@ static int ensure_segs(struct bleu *b, size_t n)
 	return 0;
 }
 
-/* Tokenize text into seg (tokens and hashed units). The char tokenizer's
- * tokens are the non-whitespace code points. */
+static int intern_grow(struct bleu *b)
+{
+	size_t nc = b->itcap ? b->itcap * 2 : 1024;
+	struct intern_slot *n = calloc(nc, sizeof(*n));
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < b->itcap; i++) {
+		size_t j;
+		if (b->it[i].gen != b->itgen)
+			continue;
+		j = b->it[i].hash & (nc - 1);
+		while (n[j].gen == b->itgen)
+			j = (j + 1) & (nc - 1);
+		n[j] = b->it[i];
+	}
+	free(b->it);
+	b->it = n;
+	b->itcap = nc;
+	return 0;
+}
+
+/* The id of token p[0..len), assigned on first sight in this segment. */
+static int intern(struct bleu *b, const char *p, size_t len, uint32_t *id)
+{
+	uint64_t h = ngram_hash_bytes(p, len);
+	size_t j;
+
+	if ((b->itused + 1) * 2 > b->itcap && intern_grow(b))
+		return -1;
+	j = h & (b->itcap - 1);
+	while (b->it[j].gen == b->itgen) {
+		struct intern_slot *e = &b->it[j];
+		if (e->hash == h && e->len == len && !memcmp(e->p, p, len)) {
+			*id = e->id;
+			return 0;
+		}
+		j = (j + 1) & (b->itcap - 1);
+	}
+	b->it[j] = (struct intern_slot){ h, p, (uint32_t)len, b->nids, b->itgen };
+	b->itused++;
+	*id = b->nids++;
+	return 0;
+}
+
+static int push_id(struct seg_text *seg, uint32_t id)
+{
+	if (seg->nids == seg->capids) {
+		size_t nc = seg->capids ? seg->capids * 2 : 64;
+		uint32_t *v = realloc(seg->ids, nc * sizeof(*v));
+		if (!v)
+			return -1;
+		seg->ids = v;
+		seg->capids = nc;
+	}
+	seg->ids[seg->nids++] = id;
+	return 0;
+}
+
+/* Python's whitespace among ASCII bytes (str.split()). */
+static inline bool ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+}
+
+/* Tokenize text into seg->ids. The char tokenizer's tokens are the
+ * non-whitespace code points; the others' are the whitespace-separated
+ * runs of the tokenized text, which seg->tok keeps for the segment. */
 static int seg_prepare(struct bleu *b, struct seg_text *seg, struct evaltext_span text)
 {
-	struct buf *res;
+	struct buf *res, keep;
 	const char *p;
-	size_t n;
+	size_t n, i = 0, adv;
+	bool each = b->o.tok == BLEU_TOK_CHAR;
 
 	if (tokenize_passes(b, text.p, text.len, &res))
 		return -1;
-	/* keep the text: the units point into it until the segment is done */
-	buf_reset(&seg->tok);
-	if (buf_append(&seg->tok, buf_cstr(res), res->len))
-		return -1;
+	/* take the result's storage instead of copying it */
+	keep = seg->tok;
+	seg->tok = *res;
+	*res = keep;
 	p = buf_cstr(&seg->tok);
 	n = seg->tok.len;
-	seg->nsp = 0;
-	if (b->o.tok == BLEU_TOK_CHAR) {
-		size_t i = 0, adv;
-		while (i < n) {
-			uint32_t cp = evaltext_decode(p + i, n - i, &adv);
-			if (!evaltext_is_space(cp)) {
-				struct evaltext_span one = { p + i, adv };
-				/* reuse the splitter's growth by splitting one character */
-				if (evaltext_split_ws(one, &seg->sp, &seg->nsp, &seg->capsp) < 0)
-					return -1;
-			}
-			i += adv;
+	seg->nids = 0;
+	while (i < n) {
+		size_t start;
+		uint32_t id;
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x80 ? ascii_space(c) : evaltext_is_space(evaltext_decode(p + i, n - i, &adv))) {
+			i += c < 0x80 ? 1 : adv;
+			continue;
 		}
-	} else if (evaltext_split_ws((struct evaltext_span){ p, n }, &seg->sp, &seg->nsp, &seg->capsp) < 0) {
-		return -1;
-	}
-	if (seg->nsp > seg->capu) {
-		struct ngram_unit *u = realloc(seg->u, seg->nsp * sizeof(*u));
-		if (!u)
+		start = i;
+		if (each) {
+			evaltext_decode(p + i, n - i, &adv);
+			i += adv;
+		} else {
+			while (i < n) {
+				c = (unsigned char)p[i];
+				if (c < 0x80) {
+					if (ascii_space(c))
+						break;
+					i++;
+				} else {
+					if (evaltext_is_space(evaltext_decode(p + i, n - i, &adv)))
+						break;
+					i += adv;
+				}
+			}
+		}
+		if (intern(b, p + start, i - start, &id) || push_id(seg, id))
 			return -1;
-		seg->u = u;
-		seg->capu = seg->nsp;
-	}
-	for (size_t i = 0; i < seg->nsp; i++) {
-		seg->u[i].p = seg->sp[i].p;
-		seg->u[i].len = (uint32_t)seg->sp[i].len;
-		seg->u[i].hash = ngram_hash_bytes(seg->sp[i].p, seg->sp[i].len);
 	}
 	return 0;
+}
+
+/* n-gram of order n (1..4) at ids as a 128-bit key; absent tokens are ~0,
+ * which no id reaches. */
+static inline void gram_key(const uint32_t *ids, uint32_t n, uint64_t *k1, uint64_t *k2)
+{
+	uint64_t x[4] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
+
+	for (uint32_t i = 0; i < n; i++)
+		x[i] = ids[i];
+	*k1 = x[0] | x[1] << 32;
+	*k2 = x[2] | x[3] << 32;
+}
+
+static inline uint64_t gram_hash(uint64_t k1, uint64_t k2)
+{
+	uint64_t h = (k1 ^ (k2 * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+static int gram_reset(struct bleu *b, size_t expect)
+{
+	size_t want = 256;
+
+	while (want < expect * 2 + 16)
+		want *= 2;
+	if (++b->gtgen == 0 || want > b->gtcap) {
+		struct gram_slot *n = calloc(want > b->gtcap ? want : b->gtcap, sizeof(*n));
+		if (!n)
+			return -1;
+		free(b->gt);
+		b->gt = n;
+		b->gtcap = want > b->gtcap ? want : b->gtcap;
+		b->gtgen = 1;
+	}
+	b->gtused = 0;
+	return 0;
+}
+
+/* The slot of key (k1, k2): found, or inserted when insert is set (the
+ * table was sized for every hypothesis n-gram, so it never fills). */
+static struct gram_slot *gram_slot(struct bleu *b, uint64_t k1, uint64_t k2, bool insert)
+{
+	size_t j = gram_hash(k1, k2) & (b->gtcap - 1);
+
+	while (b->gt[j].gen == b->gtgen) {
+		if (b->gt[j].k1 == k1 && b->gt[j].k2 == k2)
+			return &b->gt[j];
+		j = (j + 1) & (b->gtcap - 1);
+	}
+	if (!insert)
+		return NULL;
+	b->gt[j] = (struct gram_slot){ k1, k2, b->gtgen, 0, 0, 0, 0 };
+	b->gtused++;
+	return &b->gt[j];
 }
 
 int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext_span *refs,
@@ -424,20 +585,26 @@ int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext
 	size_t best = 0, bestdiff = SIZE_MAX;
 
 	memset(st, 0, sizeof(*st));
-	if (ensure_segs(b, nrefs + 1) || seg_prepare(b, &b->seg[0], hyp))
+	if (ensure_segs(b, nrefs + 1))
+		return -1;
+	/* a new segment: forget the previous one's ids */
+	if (++b->itgen == 0) {
+		memset(b->it, 0, b->itcap * sizeof(*b->it));
+		b->itgen = 1;
+	}
+	b->itused = 0;
+	b->nids = 0;
+	if (seg_prepare(b, &b->seg[0], hyp))
 		return -1;
 	h = &b->seg[0];
-	st->hyp_len = h->nsp;
-	if (ngram_table_reset(&b->t, h->nsp * BLEU_MAX_ORDER))
+	st->hyp_len = h->nids;
+	if (gram_reset(b, h->nids * BLEU_MAX_ORDER))
 		return -1;
-	for (size_t i = 0; i < h->nsp; i++) {
-		uint64_t hh = NGRAM_HASH_SEED;
-		for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= h->nsp; n++) {
-			struct ngram_entry *e;
-			hh = ngram_hash_extend(hh, h->u[i + n - 1].hash);
-			if (!(e = ngram_table_get(&b->t, &h->u[i], n, hh)))
-				return -1;
-			e->hyp++;
+	for (size_t i = 0; i < h->nids; i++) {
+		for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= h->nids; n++) {
+			uint64_t k1, k2;
+			gram_key(&h->ids[i], n, &k1, &k2);
+			gram_slot(b, k1, k2, true)->hyp++;
 			st->total[n - 1]++;
 		}
 	}
@@ -448,22 +615,23 @@ int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext
 		if (seg_prepare(b, s, refs[r]))
 			return -1;
 		/* closest reference length, ties to the shorter */
-		diff = s->nsp > h->nsp ? s->nsp - h->nsp : h->nsp - s->nsp;
-		if (diff < bestdiff || (diff == bestdiff && s->nsp < best)) {
+		diff = s->nids > h->nids ? s->nids - h->nids : h->nids - s->nids;
+		if (diff < bestdiff || (diff == bestdiff && s->nids < best)) {
 			bestdiff = diff;
-			best = s->nsp;
+			best = s->nids;
 		}
-		for (size_t i = 0; i < s->nsp; i++) {
-			uint64_t hh = NGRAM_HASH_SEED;
-			for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= s->nsp; n++) {
-				struct ngram_entry *e;
-				hh = ngram_hash_extend(hh, s->u[i + n - 1].hash);
-				if (!(e = ngram_table_find(&b->t, &s->u[i], n, hh)))
+		for (size_t i = 0; i < s->nids; i++) {
+			for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= s->nids; n++) {
+				uint64_t k1, k2;
+				struct gram_slot *e;
+				gram_key(&s->ids[i], n, &k1, &k2);
+				if (!(e = gram_slot(b, k1, k2, false)))
 					continue;
 				if (e->epoch != r + 1) {
 					e->epoch = (uint32_t)(r + 1);
 					e->cur = 0;
 				}
+				/* sum of min(hyp count, max over references) */
 				if (++e->cur > e->max) {
 					e->max = e->cur;
 					if (e->max <= e->hyp)

@@ -184,12 +184,7 @@ struct codebleu {
 	enum codebleu_lang lang;
 	struct codebleu_opts o;
 	TSParser *parser;
-	/* n-gram BLEU */
-	uint64_t num[4], den[4], hyp_len, ref_len;
-	/* weighted n-gram match */
-	double wnum[4], wden[4];
-	uint64_t w_hyp_len, w_ref_len;
-	uint64_t syn_match, syn_total, df_match, df_total, parse_errors, first_error, segments, too_deep;
+	struct codebleu_sums s;
 	/* scratch */
 	struct ngram_table t;
 	struct evaltext_span *tok;
@@ -304,10 +299,10 @@ static int ngram_parts(struct codebleu *c, struct evaltext_span hyp, const struc
 		}
 	}
 	for (uint32_t n = 1; n <= 4; n++)
-		c->den[n - 1] += hn >= n ? hn - n + 1 : 1;
-	c->hyp_len += hn;
-	c->w_hyp_len += hn;
-	c->w_ref_len += 2;
+		c->s.den[n - 1] += hn >= n ? hn - n + 1 : 1;
+	c->s.hyp_len += hn;
+	c->s.w_hyp_len += hn;
+	c->s.w_ref_len += 2;
 	for (size_t r = 0; r < nrefs; r++) {
 		const struct ngram_unit *u = &c->u[rat[r]];
 		double wden1 = 0;
@@ -332,19 +327,19 @@ static int ngram_parts(struct codebleu *c, struct evaltext_span hyp, const struc
 				}
 				e->cur++;
 				if (e->cur <= e->hyp)
-					c->wnum[n - 1] += n == 1 ? w : 1.0;
+					c->s.wnum[n - 1] += n == 1 ? w : 1.0;
 				if (e->cur > e->max) {
 					e->max = e->cur;
 					if (e->max <= e->hyp)
-						c->num[n - 1]++;
+						c->s.num[n - 1]++;
 				}
 			}
 		}
-		c->wden[0] += wden1 > 1 ? wden1 : 1;
+		c->s.wden[0] += wden1 > 1 ? wden1 : 1;
 		for (uint32_t n = 2; n <= 4; n++)
-			c->wden[n - 1] += rn[r] >= n && rn[r] - n + 1 > 1 ? (double)(rn[r] - n + 1) : 1;
+			c->s.wden[n - 1] += rn[r] >= n && rn[r] - n + 1 > 1 ? (double)(rn[r] - n + 1) : 1;
 	}
-	c->ref_len += best;
+	c->s.ref_len += best;
 	return 0;
 }
 
@@ -415,8 +410,8 @@ static int match_ref_sexp(struct codebleu *c, TSNode n)
 	u.len = (uint32_t)strlen(s);
 	u.hash = ngram_hash_bytes(s, u.len);
 	if (ngram_table_find(&c->sexps, &u, 1, ngram_hash_extend(NGRAM_HASH_SEED, u.hash)))
-		c->syn_match++;
-	c->syn_total++;
+		c->s.syn_match++;
+	c->s.syn_total++;
 	free(s);
 	return 0;
 }
@@ -426,9 +421,9 @@ static TSTree *parse(struct codebleu *c, const struct buf *code)
 	TSTree *t = ts_parser_parse_string(c->parser, NULL, buf_cstr(code), (uint32_t)code->len);
 
 	if (t && ts_node_has_error(ts_tree_root_node(t))) {
-		c->parse_errors++;
-		if (!c->first_error)
-			c->first_error = c->segments + 1;
+		c->s.parse_errors++;
+		if (!c->s.first_error)
+			c->s.first_error = c->s.segments + 1;
 	}
 	return t;
 }
@@ -463,7 +458,7 @@ static int syntax_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 	 * tree would overflow the stack (the reference crashes there) */
 	if (tree_depth(ts_tree_root_node(ht)) > CODEBLEU_MAX_DEPTH ||
 	    tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
-		c->too_deep++;
+		c->s.too_deep++;
 		return 0;
 	}
 	free_sexps(c);
@@ -494,12 +489,12 @@ static int dataflow_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 		return 0;
 	if (!(used = calloc(c->hf.n + 1, sizeof(*used))))
 		return -1;
-	c->df_total += c->rf.n;
+	c->s.df_total += c->rf.n;
 	for (size_t i = 0; i < c->rf.n; i++) {
 		for (size_t j = 0; j < c->hf.n; j++) {
 			if (!used[j] && same_flow(&c->rf.v[i], &c->hf.v[j])) {
 				used[j] = true;
-				c->df_match++;
+				c->s.df_match++;
 				break;
 			}
 		}
@@ -546,7 +541,7 @@ int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct eval
 		    codebleu_remove_comments(refs[r].p, refs[r].len, &c->refc) || tree_parts(c))
 			goto out;
 	}
-	c->segments++;
+	c->s.segments++;
 	rc = 0;
 out:
 	buf_release(&tmp);
@@ -573,33 +568,71 @@ static double corpus_score(const double *num, const double *den, uint64_t hyp_le
 	return bp * exp(s);
 }
 
-void codebleu_result(const struct codebleu *c, struct codebleu_result *r)
+void codebleu_sums_get(const struct codebleu *c, struct codebleu_sums *out)
+{
+	*out = c->s;
+}
+
+void codebleu_sums_reset(struct codebleu *c)
+{
+	memset(&c->s, 0, sizeof(c->s));
+}
+
+void codebleu_sums_add(struct codebleu_sums *sum, const struct codebleu_sums *x)
+{
+	for (int n = 0; n < 4; n++) {
+		sum->num[n] += x->num[n];
+		sum->den[n] += x->den[n];
+		sum->wnum[n] += x->wnum[n];
+		sum->wden[n] += x->wden[n];
+	}
+	sum->hyp_len += x->hyp_len;
+	sum->ref_len += x->ref_len;
+	sum->w_hyp_len += x->w_hyp_len;
+	sum->w_ref_len += x->w_ref_len;
+	sum->syn_match += x->syn_match;
+	sum->syn_total += x->syn_total;
+	sum->df_match += x->df_match;
+	sum->df_total += x->df_total;
+	sum->parse_errors += x->parse_errors;
+	sum->too_deep += x->too_deep;
+	if (!sum->first_error && x->first_error)
+		sum->first_error = sum->segments + x->first_error;
+	sum->segments += x->segments;
+}
+
+void codebleu_result_of(const struct codebleu_opts *o, const struct codebleu_sums *s, struct codebleu_result *r)
 {
 	double num[4], den[4], df;
 
 	memset(r, 0, sizeof(*r));
-	r->segments = c->segments;
-	if (!c->segments)
+	r->segments = s->segments;
+	if (!s->segments)
 		return;
 	for (int n = 0; n < 4; n++) {
-		num[n] = (double)c->num[n];
-		den[n] = (double)c->den[n];
+		num[n] = (double)s->num[n];
+		den[n] = (double)s->den[n];
 	}
-	r->ngram = corpus_score(num, den, c->hyp_len, c->ref_len);
-	r->weighted = corpus_score(c->wnum, c->wden, c->w_hyp_len, c->w_ref_len);
-	r->syntax_match = c->syn_match;
-	r->syntax_total = c->syn_total;
-	r->syntax = c->syn_total ? (double)c->syn_match / (double)c->syn_total : 0;
-	r->dataflow_match = c->df_match;
-	r->dataflow_total = c->df_total;
-	r->dataflow = c->df_total ? (double)c->df_match / (double)c->df_total : 0;
-	r->parse_errors = c->parse_errors;
-	r->too_deep = c->too_deep;
-	r->first_error_line = c->first_error;
+	r->ngram = corpus_score(num, den, s->hyp_len, s->ref_len);
+	r->weighted = corpus_score(s->wnum, s->wden, s->w_hyp_len, s->w_ref_len);
+	r->syntax_match = s->syn_match;
+	r->syntax_total = s->syn_total;
+	r->syntax = s->syn_total ? (double)s->syn_match / (double)s->syn_total : 0;
+	r->dataflow_match = s->df_match;
+	r->dataflow_total = s->df_total;
+	r->dataflow = s->df_total ? (double)s->df_match / (double)s->df_total : 0;
+	r->parse_errors = s->parse_errors;
+	r->first_error_line = s->first_error;
+	r->too_deep = s->too_deep;
 	/* the pip codebleu package combines a data-flow score of 0 as 1 */
-	df = c->o.dataflow_zero_is_one && r->dataflow == 0 ? 1.0 : r->dataflow;
-	r->score = c->o.weights[0] * r->ngram + c->o.weights[1] * r->weighted +
-		   c->o.weights[2] * r->syntax + c->o.weights[3] * df;
+	df = o->dataflow_zero_is_one && r->dataflow == 0 ? 1.0 : r->dataflow;
+	r->score = o->weights[0] * r->ngram + o->weights[1] * r->weighted + o->weights[2] * r->syntax +
+		   o->weights[3] * df;
+}
+
+void codebleu_result(const struct codebleu *c, struct codebleu_result *r)
+{
+	codebleu_result_of(&c->o, &c->s, r);
 }
 
 int codebleu_signature(const struct codebleu *c, struct buf *out)

@@ -70,6 +70,24 @@ int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct eval
 		 size_t nrefs);
 /* The corpus scores so far. */
 void codebleu_result(const struct codebleu *c, struct codebleu_result *r);
+
+/* The sufficient statistics behind a result, so that segments scored in
+ * blocks (on several threads) combine into the corpus score. Adding blocks
+ * in segment order gives the same result whatever the blocks' sizes, up to
+ * the rounding of the weighted sums. */
+struct codebleu_sums {
+	uint64_t num[4], den[4], hyp_len, ref_len;   /* n-gram BLEU */
+	double wnum[4], wden[4];                     /* weighted n-gram match */
+	uint64_t w_hyp_len, w_ref_len;
+	uint64_t syn_match, syn_total, df_match, df_total;
+	uint64_t parse_errors, first_error, segments, too_deep;
+};
+
+void codebleu_sums_get(const struct codebleu *c, struct codebleu_sums *out);
+void codebleu_sums_reset(struct codebleu *c);
+/* sum += x, x's segments coming after sum's. */
+void codebleu_sums_add(struct codebleu_sums *sum, const struct codebleu_sums *x);
+void codebleu_result_of(const struct codebleu_opts *o, const struct codebleu_sums *s, struct codebleu_result *r);
 /* "lang:python|grammar:tree-sitter-python@0.21.0|runtime-abi:14|weights:0.25,0.25,0.25,0.25|df0:codexglue|ref:codexglue" */
 int codebleu_signature(const struct codebleu *c, struct buf *out);
 

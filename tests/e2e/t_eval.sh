@@ -76,3 +76,22 @@ status 2 "codebleu unknown lang" "$CERBERUS" eval codebleu --lang cobol --hyp p.
 status 2 "codebleu no lang" "$CERBERUS" eval codebleu --hyp p.txt --ref p.txt
 status 2 "bad weights" "$CERBERUS" eval codebleu --lang python --hyp p.txt --ref p.txt --weights 1,2,3
 status 2 "bad dataflow-zero" "$CERBERUS" eval codebleu --lang python --hyp p.txt --ref p.txt --dataflow-zero two
+
+# threads: the same output whatever --jobs says (blocks are added in order)
+python3 -c "
+import random
+r = random.Random(5)
+w = 'def x y return if for in range total = + - ( ) : ,'.split()
+for i in range(3000):
+    print(' '.join(r.choice(w) for _ in range(r.randint(0, 30))))" > many.txt
+sort -R --random-source=many.txt many.txt > many2.txt
+for m in bleu chrf; do
+	"$CERBERUS" eval $m --hyp many.txt --ref many2.txt --json --jobs 1 > j1.json
+	"$CERBERUS" eval $m --hyp many.txt --ref many2.txt --json --jobs 3 > j3.json
+	eq "$m jobs 1 = jobs 3" "$(cmp -s j1.json j3.json && echo same)" same
+done
+head -300 many.txt > c1.txt; head -300 many2.txt > c2.txt
+"$CERBERUS" eval codebleu --lang python --hyp c1.txt --ref c2.txt --json --jobs 1 > k1.json 2>/dev/null
+"$CERBERUS" eval codebleu --lang python --hyp c1.txt --ref c2.txt --json --jobs 4 > k4.json 2>/dev/null
+eq "codebleu jobs 1 = jobs 4" "$(cmp -s k1.json k4.json && echo same)" same
+status 2 "bad jobs" "$CERBERUS" eval bleu --hyp hyp.txt --ref r1.txt --jobs 0
