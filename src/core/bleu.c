@@ -181,12 +181,15 @@ static int replace_step(struct buf **cur, struct buf **tmp, const char *pat, con
 
 static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* 13a pass 1: the ASCII punctuation and symbols get spaces around them. */
-static inline bool pass1_char(unsigned char c)
-{
-	return (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2B) || c == '/' ||
-	       (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
-}
+/* 13a pass 1: the ASCII punctuation and symbols that get spaces around
+ * them: 0x20-0x26, 0x28-0x2B, 0x3A-0x40, 0x5B-0x60, 0x7B-0x7E and '/'. */
+static const unsigned char pass1_set[256] = {
+	[0x20] = 1, [0x21] = 1, [0x22] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1, [0x26] = 1,
+	[0x28] = 1, [0x29] = 1, [0x2A] = 1, [0x2B] = 1, ['/'] = 1,
+	[0x3A] = 1, [0x3B] = 1, [0x3C] = 1, [0x3D] = 1, [0x3E] = 1, [0x3F] = 1, [0x40] = 1,
+	[0x5B] = 1, [0x5C] = 1, [0x5D] = 1, [0x5E] = 1, [0x5F] = 1, [0x60] = 1,
+	[0x7B] = 1, [0x7C] = 1, [0x7D] = 1, [0x7E] = 1,
+};
 
 /* One two-character re.sub pass over s[0..n) into o (room for 2n bytes):
  * kind 2: ([^0-9])([.,]) -> "\1 \2 "; 3: ([.,])([^0-9]) -> " \1 \2";
@@ -265,13 +268,19 @@ static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 		return rc;
 	o = (unsigned char *)(*tmp)->data;
 	o[k++] = ' ';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)(*cur)->data[i];
-		if (pass1_char(c)) {
-			o[k++] = ' '; o[k++] = c; o[k++] = ' ';
-		} else {
-			o[k++] = c;
+	{
+		const unsigned char *in = (const unsigned char *)(*cur)->data;
+		size_t done = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!pass1_set[in[i]])
+				continue;
+			memcpy(o + k, in + done, i - done);
+			k += i - done;
+			o[k++] = ' '; o[k++] = in[i]; o[k++] = ' ';
+			done = i + 1;
 		}
+		memcpy(o + k, in + done, n - done);
+		k += n - done;
 	}
 	o[k++] = ' ';
 	(*tmp)->len = k;
