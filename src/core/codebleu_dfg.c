@@ -296,7 +296,8 @@ static void st_set(struct dctx *c, struct states *s, struct str name, const int 
 
 	if (!v)
 		return;
-	memcpy(v, idx, n * sizeof(*v));
+	if (n)
+		memcpy(v, idx, n * sizeof(*v));
 	if (!e) {
 		if (s->n == s->cap) {
 			size_t nc = s->cap * 2 + 4;
@@ -1214,18 +1215,22 @@ static int flows_push(struct codebleu_flows *f, uint32_t var, uint8_t rel, const
 		f->v = v;
 		f->cap = nc;
 	}
-	if (f->npool + npar > f->cappool) {
+	if (!f->pool || f->npool + npar > f->cappool) {
 		size_t nc = (f->cappool + npar) * 2 + 16;
-		uint32_t *p = realloc(f->pool, nc * sizeof(*p));
+		uint32_t *p = malloc(nc * sizeof(*p));
 		if (!p)
 			return -1;
-		/* the flows point into the pool: fix them up */
+		/* the flows point into the pool: move them over */
+		if (f->npool)
+			memcpy(p, f->pool, f->npool * sizeof(*p));
 		for (size_t i = 0; i < f->n; i++)
 			f->v[i].par = p + (f->v[i].par - f->pool);
+		free(f->pool);
 		f->pool = p;
 		f->cappool = nc;
 	}
-	memcpy(f->pool + f->npool, par, npar * sizeof(*par));
+	if (npar)
+		memcpy(f->pool + f->npool, par, npar * sizeof(*par));
 	f->v[f->n] = (struct codebleu_flow){ var, rel, npar, f->pool + f->npool };
 	f->npool += npar;
 	f->n++;
