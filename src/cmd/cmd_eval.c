@@ -324,6 +324,7 @@ static void *worker(void *arg)
 static int run_pool(struct pool *p, int jobs)
 {
 	pthread_t tid[MAX_JOBS];
+	pthread_attr_t attr;
 	int started = 0;
 	size_t n = p->hyp->lines.n;
 
@@ -344,9 +345,14 @@ static int run_pool(struct pool *p, int jobs)
 	}
 	if ((size_t)jobs > p->nblocks)
 		jobs = p->nblocks ? (int)p->nblocks : 1;
+	/* tree-sitter prints S-expressions recursively: give the threads the
+	 * stack a deep (CODEBLEU_MAX_DEPTH) tree needs, whatever ulimit says */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, (size_t)16 << 20);
 	for (int t = 1; t < jobs; t++)
-		if (!pthread_create(&tid[started], NULL, worker, p))
+		if (!pthread_create(&tid[started], &attr, worker, p))
 			started++;
+	pthread_attr_destroy(&attr);
 	worker(p);
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
