@@ -182,13 +182,17 @@ static int replace_step(struct buf **cur, struct buf **tmp, const char *pat, con
 static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 /* 13a pass 1: the ASCII punctuation and symbols that get spaces around
- * them: 0x20-0x26, 0x28-0x2B, 0x3A-0x40, 0x5B-0x60, 0x7B-0x7E and '/'. */
+ * them (P1: 0x20-0x26, 0x28-0x2B, 0x3A-0x40, 0x5B-0x60, 0x7B-0x7E and '/'),
+ * and the characters the later passes act on (P23: '.' ','; P4: '-'), so
+ * that pass 1 learns which later passes have anything to do. */
+enum { P1 = 1, P23 = 2, P4 = 4 };
 static const unsigned char pass1_set[256] = {
-	[0x20] = 1, [0x21] = 1, [0x22] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1, [0x26] = 1,
-	[0x28] = 1, [0x29] = 1, [0x2A] = 1, [0x2B] = 1, ['/'] = 1,
-	[0x3A] = 1, [0x3B] = 1, [0x3C] = 1, [0x3D] = 1, [0x3E] = 1, [0x3F] = 1, [0x40] = 1,
-	[0x5B] = 1, [0x5C] = 1, [0x5D] = 1, [0x5E] = 1, [0x5F] = 1, [0x60] = 1,
-	[0x7B] = 1, [0x7C] = 1, [0x7D] = 1, [0x7E] = 1,
+	['.'] = P23, [','] = P23, ['-'] = P4,
+	[0x20] = P1, [0x21] = P1, [0x22] = P1, [0x23] = P1, [0x24] = P1, [0x25] = P1, [0x26] = P1,
+	[0x28] = P1, [0x29] = P1, [0x2A] = P1, [0x2B] = P1, ['/'] = P1,
+	[0x3A] = P1, [0x3B] = P1, [0x3C] = P1, [0x3D] = P1, [0x3E] = P1, [0x3F] = P1, [0x40] = P1,
+	[0x5B] = P1, [0x5C] = P1, [0x5D] = P1, [0x5E] = P1, [0x5F] = P1, [0x60] = P1,
+	[0x7B] = P1, [0x7C] = P1, [0x7D] = P1, [0x7E] = P1,
 };
 
 /* One two-character re.sub pass over s[0..n) into o (room for 2n bytes):
@@ -232,18 +236,11 @@ static size_t pass2(const unsigned char *s, size_t n, unsigned char *o, int kind
 	return k + n - done;
 }
 
-/* Does pass `kind` have anything to do in s? (most lines: no) */
-static bool pass2_needed(const char *s, size_t n, int kind)
-{
-	if (kind == 4)
-		return memchr(s, '-', n) != NULL;
-	return memchr(s, '.', n) || memchr(s, ',', n);
-}
-
 /* mteval-v13a: the replacements, then the four passes; text in *cur. */
 static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 {
 	struct buf *t;
+	unsigned seen = 0;
 	size_t n = (*cur)->len, k = 0;
 	unsigned char *o;
 	int rc;
@@ -272,7 +269,11 @@ static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 		const unsigned char *in = (const unsigned char *)(*cur)->data;
 		size_t done = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (!pass1_set[in[i]])
+			unsigned f = pass1_set[in[i]];
+			if (!f)
+				continue;
+			seen |= f;
+			if (!(f & P1))
 				continue;
 			memcpy(o + k, in + done, i - done);
 			k += i - done;
@@ -287,7 +288,8 @@ static int tok_13a(struct bleu *b, struct buf **cur, struct buf **tmp)
 	t = *cur; *cur = *tmp; *tmp = t;
 	for (int kind = 2; kind <= 4; kind++) {
 		n = (*cur)->len;
-		if (!pass2_needed((*cur)->data, n, kind))
+		/* the passes only add spaces, so what pass 1 saw still holds */
+		if (!(seen & (kind == 4 ? P4 : P23)))
 			continue;
 		buf_reset(*tmp);
 		if ((rc = buf_grow(*tmp, 2 * n + 1)))
@@ -437,10 +439,10 @@ static int intern_grow(struct bleu *b)
 	return 0;
 }
 
-/* The id of token p[0..len), assigned on first sight in this segment. */
-static int intern(struct bleu *b, const char *p, size_t len, uint32_t *id)
+/* The id of token p[0..len) (h its ngram_hash_bytes), assigned on first
+ * sight in this segment. */
+static int intern(struct bleu *b, const char *p, size_t len, uint64_t h, uint32_t *id)
 {
-	uint64_t h = ngram_hash_bytes(p, len);
 	size_t j;
 
 	if ((b->itused + 1) * 2 > b->itcap && intern_grow(b))
@@ -513,6 +515,9 @@ static int seg_prepare(struct bleu *b, struct seg_text *seg, struct evaltext_spa
 			evaltext_decode(p + i, n - i, &adv);
 			i += adv;
 		} else {
+			/* plain ASCII words first: the common case */
+			while (i < n && (c = (unsigned char)p[i]) < 0x80 && !ascii_space(c))
+				i++;
 			while (i < n) {
 				c = (unsigned char)p[i];
 				if (c < 0x80) {
@@ -526,7 +531,8 @@ static int seg_prepare(struct bleu *b, struct seg_text *seg, struct evaltext_spa
 				}
 			}
 		}
-		if (intern(b, p + start, i - start, &id) || push_id(seg, id))
+		if (intern(b, p + start, i - start, ngram_hash_bytes(p + start, i - start), &id) ||
+		    push_id(seg, id))
 			return -1;
 	}
 	return 0;
