@@ -20,10 +20,8 @@
 
 struct seg_text {
 	struct buf tok;              /* tokenized text */
-	struct evaltext_span *sp;    /* tokens (spans into tok) */
+	struct evaltext_span *sp;    /* chrF: words (spans into tok) */
 	size_t nsp, capsp;
-	struct ngram_unit *u;
-	size_t capu;
 	struct ngram_unit *cu, *wu;  /* chrF: characters and words */
 	size_t ncu, capcu, nwu, capwu;
 	uint32_t *ids;               /* BLEU: the tokens as interned ids */
@@ -130,7 +128,6 @@ void bleu_free(struct bleu *b)
 	for (size_t i = 0; i < b->nseg; i++) {
 		buf_release(&b->seg[i].tok);
 		free(b->seg[i].sp);
-		free(b->seg[i].u);
 		free(b->seg[i].cu);
 		free(b->seg[i].wu);
 		free(b->seg[i].ids);

@@ -242,7 +242,7 @@ void codebleu_free(struct codebleu *c)
 	free(c);
 }
 
-/* Whitespace tokens of s as hashed units appended to c->u from index *at. */
+/* Append the whitespace tokens of s to c->tok: they start at *at, *n of them. */
 static int tokens(struct codebleu *c, struct evaltext_span s, size_t *at, size_t *n)
 {
 	size_t before = c->ntok;
@@ -250,7 +250,6 @@ static int tokens(struct codebleu *c, struct evaltext_span s, size_t *at, size_t
 
 	if (k < 0)
 		return -1;
-	(void)before;
 	*at = before;
 	*n = (size_t)k;
 	return 0;
