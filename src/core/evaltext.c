@@ -203,6 +203,48 @@ static void lower_init(void)
 	lower_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
+static bool is_cased(uint32_t c)
+{
+	return lower_locale && (iswupper_l((wint_t)c, lower_locale) || iswlower_l((wint_t)c, lower_locale));
+}
+
+/* Case-ignorable characters, approximated: the ASCII ones, a few common
+ * punctuation marks and the combining diacritics. */
+static bool is_case_ignorable(uint32_t c)
+{
+	return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`' || c == 0xAD || c == 0xB7 ||
+	       c == 0x2018 || c == 0x2019 || c == 0x2024 || c == 0x2027 || (c >= 0x300 && c <= 0x36F);
+}
+
+/* Python's Final_Sigma rule for the capital sigma at s[i]: a cased letter
+ * before it and none after it (case-ignorable characters skipped). */
+static bool final_sigma(const char *s, size_t len, size_t i, size_t adv)
+{
+	size_t j = i, a;
+	uint32_t c = 0;
+	bool found = false;
+
+	while (j > 0) {
+		size_t k = j - 1;
+		while (k > 0 && j - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		c = evaltext_decode(s + k, len - k, &a);
+		j = k;
+		if (!is_case_ignorable(c)) {
+			found = true;
+			break;
+		}
+	}
+	if (!found || !is_cased(c))
+		return false;
+	for (j = i + adv; j < len; j += a) {
+		c = evaltext_decode(s + j, len - j, &a);
+		if (!is_case_ignorable(c))
+			return !is_cased(c);
+	}
+	return true;
+}
+
 int evaltext_lower(const char *s, size_t len, struct buf *out)
 {
 	size_t i = 0, adv;
@@ -227,6 +269,8 @@ int evaltext_lower(const char *s, size_t len, struct buf *out)
 			rc = buf_putc(out, (char)c);
 		} else if (cp == 0x130) {
 			rc = buf_append(out, "i\xcc\x87", 3);
+		} else if (cp == 0x3A3) {
+			rc = evaltext_encode(out, final_sigma(s, len, i, adv) ? 0x3C2 : 0x3C3);
 		} else {
 			uint32_t lo = cp;
 			if (lower_locale)

@@ -68,8 +68,9 @@ long evaltext_split_ws(struct evaltext_span s, struct evaltext_span **v, size_t 
 /*
  * Lowercase UTF-8 text into out, like Python's str.lower(): the simple
  * Unicode mapping from the C library (C.UTF-8 locale), plus U+0130 ->
- * "i\u0307". Python's context-dependent final sigma is not applied
- * (Σ always becomes σ). Returns a buf error code.
+ * "i\u0307" and Python's Final_Sigma rule for Σ (ς at the end of a word),
+ * with the case-ignorable set approximated (ASCII marks, a few quotes and
+ * the combining diacritics). Returns a buf error code.
  */
 int evaltext_lower(const char *s, size_t len, struct buf *out);
 

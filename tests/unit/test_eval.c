@@ -118,6 +118,18 @@ Test(evaltext, lower)
 
 	cr_assert_eq(evaltext_lower("ÀÉ İX ΣΑ", strlen("ÀÉ İX ΣΑ"), &b), BUF_OK);
 	cr_assert_str_eq(buf_cstr(&b), "àé i\xcc\x87x σα");
+	/* Python's str.lower() on these (final sigma, Turkish dotted I, titlecase digraphs) */
+	{
+		static const struct { const char *in, *want; } cases[] = {
+			{ "ΟΔΟΣ ΣΟΦΙΑΣ. Σ ΑΣ'Σ ΑΣ΄ ΣΑ ΑΣΑ", "οδος σοφιας. σ ασ'ς ας΄ σα ασα" },
+			{ "İSTANBUL ΣΊΣΥΦΟΣ ÀÉÎ Ǆ ǅ", "i\xcc\x87stanbul σίσυφος àéî ǆ ǆ" },
+		};
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			buf_reset(&b);
+			cr_assert_eq(evaltext_lower(cases[i].in, strlen(cases[i].in), &b), BUF_OK);
+			cr_expect_str_eq(buf_cstr(&b), cases[i].want);
+		}
+	}
 	buf_release(&b);
 }
 
