@@ -34,6 +34,27 @@ LIBA     := $(BUILD)/libcerberus.a
 WEB_SRC  := $(sort $(wildcard web/src/*)) web/build.mjs web/package-lock.json
 WEB_C    := $(BUILD)/gen/web_assets.c
 WEB_OBJ  := $(BUILD)/gen/web_assets.o
+# tree-sitter grammars for CodeBLEU: C sources from the npm packages pinned in
+# grammars/package-lock.json (scripts/install-deps runs npm ci). Compiled once
+# into build-grammars/ without sanitizers (third-party tables, shared by every
+# build) and archived into the library. Each dir holds parser.c (+ scanner.c).
+GRAMMAR_DIRS := python java javascript go c cpp c-sharp php/php ruby rust
+GRAMMAR_NM   := grammars/node_modules
+GRAMMAR_OBJ  := $(foreach g,$(GRAMMAR_DIRS),build-grammars/$(g)/parser.o \
+                  $(if $(wildcard $(GRAMMAR_NM)/tree-sitter-$(g)/src/scanner.c),build-grammars/$(g)/scanner.o))
+
+build-grammars/%/parser.o: $(GRAMMAR_NM)/tree-sitter-%/src/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -w -fPIC -I$(dir $<) -c $< -o $@
+
+build-grammars/%/scanner.o: $(GRAMMAR_NM)/tree-sitter-%/src/scanner.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -w -fPIC -I$(dir $<) -c $< -o $@
+
+GRAMMAR_LIB  := build-grammars/libgrammars.a
+
+$(GRAMMAR_NM)/tree-sitter-%/src/parser.c:
+	@echo "missing $@: run scripts/install-deps (npm ci in grammars/)" >&2; exit 1
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,12 +76,17 @@ $(LIBA): $(LIB_OBJ) $(WEB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(LIBA)
+# q, not r: several members are called parser.o
+$(GRAMMAR_LIB): $(GRAMMAR_OBJ)
+	@rm -f $@
+	ar qcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIBA) $(GRAMMAR_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(GRAMMAR_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(LDFLAGS) $(LIBA) $(LDLIBS) -lcriterion
+	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(LDFLAGS) $(LIBA) $(GRAMMAR_LIB) $(LDLIBS) -lcriterion
 
 unit-bin: $(UNIT_BIN)
 
@@ -82,10 +108,10 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_LIBSRC := $(filter-out src/main.c,$(SRC))
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c
+build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c $(GRAMMAR_LIB)
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -DCERBERUS_VERSION='"$(VERSION)"' -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
-	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c $(GRAMMAR_LIB) -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 fuzz: $(FUZZ_BIN)
 
@@ -93,7 +119,7 @@ bench: $(BIN)
 	@bash bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-grammars
 
 .PHONY: all deps check test demo fuzz bench clean unit-bin
 .SECONDARY:

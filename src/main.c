@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "apikey",   cmd_apikey,   cmd_apikey_usage,   "create, list and revoke API keys of the HTTP server" },
 	{ "erase",    cmd_erase,    cmd_erase_usage,    "delete every conversation and rating of one user" },
 	{ "purge",    cmd_purge,    cmd_purge_usage,    "delete conversations older than a retention period" },
+	{ "eval",     cmd_eval,     cmd_eval_usage,     "BLEU, chrF and CodeBLEU of model outputs against references" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -27,6 +27,7 @@ CMD_DECLARE(serve);
 CMD_DECLARE(apikey);
 CMD_DECLARE(erase);
 CMD_DECLARE(purge);
+CMD_DECLARE(eval);
 
 enum {
 	EXIT_OK = 0,

@@ -1,0 +1,714 @@
+/*
+ * codebleu: CodeXGLUE's CodeBLEU (see codebleu.h): its n-gram BLEU, the
+ * keyword-weighted n-gram match, the syntax match and the corpus
+ * bookkeeping. The data-flow extractors are in codebleu_dfg.c.
+ *
+ * Quirks of the reference kept on purpose, because published numbers
+ * depend on them:
+ * - BLEU: per segment the n-gram denominator is max(1, hypothesis
+ *   n-grams); zero corpus numerators become 0.1 (NLTK method1); the score
+ *   is 0 when no unigram matches.
+ * - weighted match: it counts reference n-grams (a recall), sums over the
+ *   references, clips each reference's weighted denominator to >= 1, and
+ *   its brevity penalty sees a reference length of 2 per segment (the
+ *   reference measures len([tokens, weights])).
+ * - syntax and data flow: every language goes through the Java comment
+ *   regex first; subtrees are compared as tree-sitter S-expressions.
+ */
+#include "core/codebleu.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+const TSLanguage *tree_sitter_python(void);
+const TSLanguage *tree_sitter_javascript(void);
+const TSLanguage *tree_sitter_java(void);
+const TSLanguage *tree_sitter_go(void);
+const TSLanguage *tree_sitter_c(void);
+const TSLanguage *tree_sitter_cpp(void);
+const TSLanguage *tree_sitter_c_sharp(void);
+const TSLanguage *tree_sitter_php(void);
+const TSLanguage *tree_sitter_ruby(void);
+const TSLanguage *tree_sitter_rust(void);
+
+/* python (CodeXGLUE) */
+static const char *const kw_python[] = {
+	"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+	"continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+	"import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+	"while", "with", "yield", NULL,
+};
+/* javascript (pip codebleu) */
+static const char *const kw_javascript[] = {
+	"await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
+	"delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function",
+	"if", "implements", "import", "in", "instanceof", "interface", "let", "new", "null",
+	"package", "private", "protected", "public", "return", "super", "switch", "static", "this",
+	"throw", "try", "True", "typeof", "var", "void", "while", "with", "yield", NULL,
+};
+/* java (CodeXGLUE) */
+static const char *const kw_java[] = {
+	"abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+	"continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
+	"for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
+	"native", "new", "package", "private", "protected", "public", "return", "short", "static",
+	"strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+	"void", "volatile", "while", NULL,
+};
+/* go (pip codebleu) */
+static const char *const kw_go[] = {
+	"break", "default", "func", "interface", "select", "case", "defer", "go", "map", "struct",
+	"chan", "else", "goto", "package", "switch", "const", "fallthrough", "if", "range", "type",
+	"continue", "for", "import", "return", "var", "false", "true", NULL,
+};
+/* c (pip codebleu) */
+static const char *const kw_c[] = {
+	"auto", "else", "long", "switch", "break", "enum", "register", "typedef", "case", "extern",
+	"return", "union", "char", "float", "short", "unsigned", "const", "for", "signed", "void",
+	"continue", "goto", "sizeof", "volatile", "default", "if", "static", "while", "do", "int",
+	"struct", "_Packed", "double", NULL,
+};
+/* cpp (pip codebleu) */
+static const char *const kw_cpp[] = {
+	"auto", "const", "double", "float", "int", "short", "struct", "unsigned", "break", "continue",
+	"else", "for", "long", "signed", "switch", "void", "case", "default", "enum", "goto",
+	"register", "sizeof", "typedef", "volatile", "char", "do", "extern", "if", "return", "static",
+	"union", "while", "asm", "dynamic_cast", "namespace", "reinterpret_cast", "bool", "explicit",
+	"new", "static_cast", "typeid", "catch", "false", "try", "operator", "template", "typename",
+	"class", "friend", "private", "this", "using", "const_cast", "inline", "public", "throw",
+	"virtual", "delete", "mutable", "protected", "true", "wchar_t", "and", "bitand", "compl",
+	"not_eq", "or_eq", "xor_eq", "and_eq", "bitor", "not", "or", "xor", "cin", "endl", "INT_MIN",
+	"iomanip", "main", "npos", "std", "cout", "include", "INT_MAX", "iostream", "MAX_RAND",
+	"NULL", "string", NULL,
+};
+/* c_sharp (CodeXGLUE) */
+static const char *const kw_c_sharp[] = {
+	"abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked",
+	"class", "const", "continue", "decimal", "default", "delegate", "do", "double", "else",
+	"enum", "event", "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach",
+	"goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock", "long",
+	"namespace", "new", "null", "object", "operator", "out", "override", "params", "private",
+	"protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof",
+	"stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try",
+	"typeof", "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void",
+	"volatile", "while", "add", "alias", "ascending", "async", "await", "by", "descending",
+	"dynamic", "equals", "from", "get", "global", "group", "into", "join", "let", "nameof",
+	"notnull", "on", "orderby", "partial", "remove", "select", "set", "unmanaged", "value", "var",
+	"when", "where", "yield", NULL,
+};
+/* php (pip codebleu) */
+static const char *const kw_php[] = {
+	"__halt_compiler", "abstract", "and", "array", "as", "break", "callable", "case", "catch",
+	"class", "clone", "const", "continue", "declare", "default", "die", "do", "echo", "else",
+	"elseif", "empty", "enddeclare", "endfor", "endforeach", "endif", "endswitch", "endwhile",
+	"eval", "exit", "extends", "final", "for", "foreach", "function", "global", "goto", "if",
+	"implements", "include", "include_once", "instanceof", "insteadof", "interface", "isset",
+	"list", "namespace", "new", "or", "print", "private", "protected", "public", "require",
+	"require_once", "return", "static", "switch", "throw", "trait", "try", "unset", "use", "var",
+	"while", "xor", NULL,
+};
+/* ruby (pip codebleu) */
+static const char *const kw_ruby[] = {
+	"__ENCODING__", "__LINE__", "__FILE__", "BEGIN", "END", "alias", "and", "begin", "break",
+	"case", "class", "def", "defined?", "do", "else", "elsif", "end", "ensure", "false", "for",
+	"if", "in", "module", "next", "nil", "not", "or", "redo", "rescue", "retry", "return", "self",
+	"super", "then", "true", "undef", "unless", "until", "when", "while", "yield", NULL,
+};
+/* rust (pip codebleu) */
+static const char *const kw_rust[] = {
+	"as", "async", "await", "block", "bool", "break", "char", "const", "continue", "crate",
+	"default", "dyn", "else", "enum", "expr", "extern", "f32", "f64", "false", "fn", "for",
+	"i128", "i16", "i32", "i64", "i8", "ident", "if", "impl", "in", "isize", "item", "let",
+	"lifetime", "literal", "loop", "macro_rules!", "match", "meta", "mod", "move", "mut", "pat",
+	"path", "pub", "ref", "return", "self", "static", "stmt", "str", "struct", "super", "trait",
+	"true", "tt", "ty", "type", "u128", "u16", "u32", "u64", "u8", "union", "unsafe", "use",
+	"usize", "vis", "where", "while", "yield", NULL,
+};
+
+struct lang_info {
+	const char *name;
+	const char *grammar;         /* npm package and version (grammars/package.json) */
+	const TSLanguage *(*language)(void);
+	const char *const *keywords;
+};
+
+static const struct lang_info langs[CB_NLANGS] = {
+	[CB_PYTHON] = { "python", "tree-sitter-python@0.21.0", tree_sitter_python, kw_python },
+	[CB_JAVASCRIPT] = { "javascript", "tree-sitter-javascript@0.21.4", tree_sitter_javascript, kw_javascript },
+	[CB_JAVA] = { "java", "tree-sitter-java@0.21.0", tree_sitter_java, kw_java },
+	[CB_GO] = { "go", "tree-sitter-go@0.21.2", tree_sitter_go, kw_go },
+	[CB_C] = { "c", "tree-sitter-c@0.21.4", tree_sitter_c, kw_c },
+	[CB_CPP] = { "cpp", "tree-sitter-cpp@0.22.3", tree_sitter_cpp, kw_cpp },
+	[CB_C_SHARP] = { "c_sharp", "tree-sitter-c-sharp@0.21.3", tree_sitter_c_sharp, kw_c_sharp },
+	[CB_PHP] = { "php", "tree-sitter-php@0.22.8", tree_sitter_php, kw_php },
+	[CB_RUBY] = { "ruby", "tree-sitter-ruby@0.21.0", tree_sitter_ruby, kw_ruby },
+	[CB_RUST] = { "rust", "tree-sitter-rust@0.21.0", tree_sitter_rust, kw_rust },
+};
+
+void codebleu_opts_default(struct codebleu_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < 4; i++)
+		o->weights[i] = 0.25;
+}
+
+int codebleu_lang_parse(const char *name)
+{
+	if (!strcmp(name, "js"))
+		return CB_JAVASCRIPT;
+	if (!strcmp(name, "c#") || !strcmp(name, "csharp") || !strcmp(name, "c-sharp"))
+		return CB_C_SHARP;
+	if (!strcmp(name, "c++"))
+		return CB_CPP;
+	for (int i = 0; i < CB_NLANGS; i++)
+		if (!strcmp(name, langs[i].name))
+			return i;
+	return -1;
+}
+
+const char *codebleu_lang_name(enum codebleu_lang l) { return langs[l].name; }
+const char *codebleu_grammar(enum codebleu_lang l) { return langs[l].grammar; }
+bool codebleu_has_dataflow(enum codebleu_lang l) { return l < CB_NLANGS; }
+
+bool codebleu_is_keyword(enum codebleu_lang l, const char *tok, size_t len)
+{
+	for (const char *const *k = langs[l].keywords; *k; k++)
+		if (strlen(*k) == len && !memcmp(*k, tok, len))
+			return true;
+	return false;
+}
+
+struct codebleu {
+	enum codebleu_lang lang;
+	struct codebleu_opts o;
+	TSParser *parser;
+	struct codebleu_sums s;
+	/* scratch */
+	struct ngram_table t;
+	struct evaltext_span *tok;
+	size_t ntok, captok;
+	struct ngram_unit *u;
+	size_t capu;
+	struct buf hypc, refc;           /* comment-free texts */
+	struct ngram_table sexps;        /* candidate subtrees */
+	struct ngram_unit *su;           /* their strings */
+	size_t nsu, capsu;
+	struct codebleu_flows hf, rf;
+};
+
+struct codebleu *codebleu_new(enum codebleu_lang lang, const struct codebleu_opts *o)
+{
+	struct codebleu *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->lang = lang;
+	c->o = *o;
+	buf_init(&c->hypc, 0);
+	buf_init(&c->refc, 0);
+	c->parser = ts_parser_new();
+	if (!c->parser || !ts_parser_set_language(c->parser, langs[lang].language())) {
+		codebleu_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void free_sexps(struct codebleu *c)
+{
+	for (size_t i = 0; i < c->nsu; i++)
+		free((char *)c->su[i].p);
+	c->nsu = 0;
+}
+
+void codebleu_free(struct codebleu *c)
+{
+	if (!c)
+		return;
+	if (c->parser)
+		ts_parser_delete(c->parser);
+	ngram_table_release(&c->t);
+	ngram_table_release(&c->sexps);
+	free_sexps(c);
+	free(c->su);
+	free(c->tok);
+	free(c->u);
+	buf_release(&c->hypc);
+	buf_release(&c->refc);
+	codebleu_flows_release(&c->hf);
+	codebleu_flows_release(&c->rf);
+	free(c);
+}
+
+/* Append the whitespace tokens of s to c->tok: they start at *at, *n of them. */
+static int tokens(struct codebleu *c, struct evaltext_span s, size_t *at, size_t *n)
+{
+	size_t before = c->ntok;
+	long k = evaltext_split_ws(s, &c->tok, &c->ntok, &c->captok);
+
+	if (k < 0)
+		return -1;
+	*at = before;
+	*n = (size_t)k;
+	return 0;
+}
+
+static int units_from_tokens(struct codebleu *c)
+{
+	if (c->ntok > c->capu) {
+		struct ngram_unit *u = realloc(c->u, c->ntok * sizeof(*u));
+		if (!u)
+			return -1;
+		c->u = u;
+		c->capu = c->ntok;
+	}
+	for (size_t i = 0; i < c->ntok; i++) {
+		c->u[i].p = c->tok[i].p;
+		c->u[i].len = (uint32_t)c->tok[i].len;
+		c->u[i].hash = ngram_hash_bytes(c->tok[i].p, c->tok[i].len);
+	}
+	return 0;
+}
+
+/* The n-gram BLEU and weighted match statistics of one segment. */
+static int ngram_parts(struct codebleu *c, struct evaltext_span hyp, const struct evaltext_span *refs,
+		       size_t nrefs)
+{
+	size_t hat, hn, best = 0, bestdiff = SIZE_MAX;
+	size_t rat[64], rn[64];
+
+	c->ntok = 0;
+	if (tokens(c, hyp, &hat, &hn))
+		return -1;
+	for (size_t r = 0; r < nrefs; r++)
+		if (tokens(c, refs[r], &rat[r], &rn[r]))
+			return -1;
+	if (units_from_tokens(c) || ngram_table_reset(&c->t, hn * 4))
+		return -1;
+	for (size_t i = 0; i < hn; i++) {
+		uint64_t h = NGRAM_HASH_SEED;
+		for (uint32_t n = 1; n <= 4 && i + n <= hn; n++) {
+			struct ngram_entry *e;
+			h = ngram_hash_extend(h, c->u[hat + i + n - 1].hash);
+			if (!(e = ngram_table_get(&c->t, &c->u[hat + i], n, h)))
+				return -1;
+			e->hyp++;
+		}
+	}
+	for (uint32_t n = 1; n <= 4; n++)
+		c->s.den[n - 1] += hn >= n ? hn - n + 1 : 1;
+	c->s.hyp_len += hn;
+	c->s.w_hyp_len += hn;
+	c->s.w_ref_len += 2;
+	for (size_t r = 0; r < nrefs; r++) {
+		const struct ngram_unit *u = &c->u[rat[r]];
+		double wden1 = 0;
+		size_t diff = rn[r] > hn ? rn[r] - hn : hn - rn[r];
+
+		if (diff < bestdiff || (diff == bestdiff && rn[r] < best)) {
+			bestdiff = diff;
+			best = rn[r];
+		}
+		for (size_t i = 0; i < rn[r]; i++) {
+			uint64_t h = NGRAM_HASH_SEED;
+			double w = codebleu_is_keyword(c->lang, u[i].p, u[i].len) ? 1.0 : 0.2;
+			wden1 += w;
+			for (uint32_t n = 1; n <= 4 && i + n <= rn[r]; n++) {
+				struct ngram_entry *e;
+				h = ngram_hash_extend(h, u[i + n - 1].hash);
+				if (!(e = ngram_table_find(&c->t, &u[i], n, h)))
+					continue;
+				if (e->epoch != r + 1) {
+					e->epoch = (uint32_t)(r + 1);
+					e->cur = 0;
+				}
+				e->cur++;
+				if (e->cur <= e->hyp)
+					c->s.wnum[n - 1] += n == 1 ? w : 1.0;
+				if (e->cur > e->max) {
+					e->max = e->cur;
+					if (e->max <= e->hyp)
+						c->s.num[n - 1]++;
+				}
+			}
+		}
+		c->s.wden[0] += wden1 > 1 ? wden1 : 1;
+		for (uint32_t n = 2; n <= 4; n++)
+			c->s.wden[n - 1] += rn[r] >= n && rn[r] - n + 1 > 1 ? (double)(rn[r] - n + 1) : 1;
+	}
+	c->s.ref_len += best;
+	return 0;
+}
+
+/* Call fn on the root and every node that has children, depth first. */
+typedef int (*subtree_fn)(struct codebleu *c, TSNode n);
+
+static int walk_subtrees(struct codebleu *c, TSNode root, subtree_fn fn)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	int rc = fn(c, root);
+
+	/* pre-order over all descendants; the set semantics make order irrelevant */
+	if (!rc && ts_tree_cursor_goto_first_child(&cur)) {
+		for (;;) {
+			TSNode n = ts_tree_cursor_current_node(&cur);
+			if (ts_node_child_count(n) > 0) {
+				if ((rc = fn(c, n)))
+					break;
+				if (ts_tree_cursor_goto_first_child(&cur))
+					continue;
+			}
+			while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+				if (!ts_tree_cursor_goto_parent(&cur))
+					goto done;
+				if (ts_node_eq(ts_tree_cursor_current_node(&cur), root))
+					goto done;
+			}
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	return rc;
+}
+
+static int add_cand_sexp(struct codebleu *c, TSNode n)
+{
+	char *s = ts_node_string(n);
+	size_t len;
+	uint64_t h;
+
+	if (!s)
+		return -1;
+	if (c->nsu == c->capsu) {
+		size_t nc = c->capsu ? c->capsu * 2 : 256;
+		struct ngram_unit *v = realloc(c->su, nc * sizeof(*v));
+		if (!v) {
+			free(s);
+			return -1;
+		}
+		c->su = v;
+		c->capsu = nc;
+	}
+	len = strlen(s);
+	h = ngram_hash_bytes(s, len);
+	c->su[c->nsu] = (struct ngram_unit){ s, (uint32_t)len, h };
+	c->nsu++;
+	return 0;
+}
+
+static int match_ref_sexp(struct codebleu *c, TSNode n)
+{
+	char *s = ts_node_string(n);
+	struct ngram_unit u;
+
+	if (!s)
+		return -1;
+	u.p = s;
+	u.len = (uint32_t)strlen(s);
+	u.hash = ngram_hash_bytes(s, u.len);
+	if (ngram_table_find(&c->sexps, &u, 1, ngram_hash_extend(NGRAM_HASH_SEED, u.hash)))
+		c->s.syn_match++;
+	c->s.syn_total++;
+	free(s);
+	return 0;
+}
+
+static TSTree *parse(struct codebleu *c, const struct buf *code)
+{
+	TSTree *t = ts_parser_parse_string(c->parser, NULL, buf_cstr(code), (uint32_t)code->len);
+
+	if (t && ts_node_has_error(ts_tree_root_node(t))) {
+		c->s.parse_errors++;
+		if (!c->s.first_error)
+			c->s.first_error = c->s.segments + 1;
+	}
+	return t;
+}
+
+/* Depth of the tree under root, without recursion. */
+static unsigned tree_depth(TSNode root)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	unsigned d = 0, max = 0;
+
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&cur)) {
+			if (++d > max)
+				max = d;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (d == 0 || !ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			d--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	return max;
+}
+
+/* Syntax match of the candidate (tree ht) against one reference (rt). */
+static int syntax_part(struct codebleu *c, TSTree *ht, TSTree *rt)
+{
+	/* tree-sitter prints S-expressions recursively: a pathologically deep
+	 * tree would overflow the stack (the reference crashes there) */
+	if (tree_depth(ts_tree_root_node(ht)) > CODEBLEU_MAX_DEPTH ||
+	    tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
+		c->s.too_deep++;
+		return 0;
+	}
+	free_sexps(c);
+	if (walk_subtrees(c, ts_tree_root_node(ht), add_cand_sexp) ||
+	    ngram_table_reset(&c->sexps, c->nsu))
+		return -1;
+	for (size_t i = 0; i < c->nsu; i++)
+		if (!ngram_table_get(&c->sexps, &c->su[i], 1, ngram_hash_extend(NGRAM_HASH_SEED, c->su[i].hash)))
+			return -1;
+	return walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp);
+}
+
+static bool same_flow(const struct codebleu_flow *a, const struct codebleu_flow *b)
+{
+	return a->var == b->var && a->rel == b->rel && a->npar == b->npar &&
+	       !memcmp(a->par, b->par, a->npar * sizeof(*a->par));
+}
+
+/* Data-flow match: reference edges found in the candidate, each used once. */
+static int dataflow_part(struct codebleu *c, TSTree *ht, TSTree *rt)
+{
+	bool *used;
+
+	if (codebleu_dataflow(ht, c->lang, buf_cstr(&c->hypc), c->hypc.len, &c->hf) ||
+	    codebleu_dataflow(rt, c->lang, buf_cstr(&c->refc), c->refc.len, &c->rf))
+		return -1;
+	if (!c->rf.n)
+		return 0;
+	if (!(used = calloc(c->hf.n + 1, sizeof(*used))))
+		return -1;
+	c->s.df_total += c->rf.n;
+	for (size_t i = 0; i < c->rf.n; i++) {
+		for (size_t j = 0; j < c->hf.n; j++) {
+			if (!used[j] && same_flow(&c->rf.v[i], &c->hf.v[j])) {
+				used[j] = true;
+				c->s.df_match++;
+				break;
+			}
+		}
+	}
+	free(used);
+	return 0;
+}
+
+/* Both tree parts of one (candidate, reference) pair: each text is parsed
+ * once (the reference parses each twice, once per part). */
+static int tree_parts(struct codebleu *c)
+{
+	TSTree *ht = parse(c, &c->hypc), *rt = ht ? parse(c, &c->refc) : NULL;
+	int rc = -1;
+
+	if (ht && rt && !syntax_part(c, ht, rt) && !dataflow_part(c, ht, rt))
+		rc = 0;
+	if (ht)
+		ts_tree_delete(ht);
+	if (rt)
+		ts_tree_delete(rt);
+	return rc;
+}
+
+int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct evaltext_span *refs,
+		 size_t nrefs)
+{
+	struct buf tmp = BUF_INIT;
+	int rc = -1;
+
+	if (nrefs == 0 || nrefs > 64)
+		return -1;
+	if (ngram_parts(c, hyp, refs, nrefs))
+		return -1;
+	buf_reset(&c->hypc);
+	if (buf_append(&c->hypc, hyp.p, hyp.len))
+		return -1;
+	for (size_t r = 0; r < nrefs; r++) {
+		/* the reference strips the candidate again for every reference */
+		if (codebleu_remove_comments(buf_cstr(&c->hypc), c->hypc.len, &tmp))
+			goto out;
+		buf_reset(&c->hypc);
+		if (buf_append(&c->hypc, buf_cstr(&tmp), tmp.len) ||
+		    codebleu_remove_comments(refs[r].p, refs[r].len, &c->refc) || tree_parts(c))
+			goto out;
+	}
+	c->s.segments++;
+	rc = 0;
+out:
+	buf_release(&tmp);
+	return rc;
+}
+
+/* NLTK-style corpus BLEU from the sums, with method1 smoothing. */
+static double corpus_score(const double *num, const double *den, uint64_t hyp_len, uint64_t ref_len)
+{
+	double bp, s = 0;
+
+	if (num[0] == 0)
+		return 0;
+	if (hyp_len > ref_len)
+		bp = 1;
+	else if (hyp_len == 0)
+		bp = 0;
+	else
+		bp = exp(1.0 - (double)ref_len / (double)hyp_len);
+	for (int n = 0; n < 4; n++) {
+		double p = num[n] == 0 ? 0.1 / den[n] : num[n] / den[n];
+		s += 0.25 * log(p);
+	}
+	return bp * exp(s);
+}
+
+void codebleu_sums_get(const struct codebleu *c, struct codebleu_sums *out)
+{
+	*out = c->s;
+}
+
+void codebleu_sums_reset(struct codebleu *c)
+{
+	memset(&c->s, 0, sizeof(c->s));
+}
+
+void codebleu_sums_add(struct codebleu_sums *sum, const struct codebleu_sums *x)
+{
+	for (int n = 0; n < 4; n++) {
+		sum->num[n] += x->num[n];
+		sum->den[n] += x->den[n];
+		sum->wnum[n] += x->wnum[n];
+		sum->wden[n] += x->wden[n];
+	}
+	sum->hyp_len += x->hyp_len;
+	sum->ref_len += x->ref_len;
+	sum->w_hyp_len += x->w_hyp_len;
+	sum->w_ref_len += x->w_ref_len;
+	sum->syn_match += x->syn_match;
+	sum->syn_total += x->syn_total;
+	sum->df_match += x->df_match;
+	sum->df_total += x->df_total;
+	sum->parse_errors += x->parse_errors;
+	sum->too_deep += x->too_deep;
+	if (!sum->first_error && x->first_error)
+		sum->first_error = sum->segments + x->first_error;
+	sum->segments += x->segments;
+}
+
+void codebleu_result_of(const struct codebleu_opts *o, const struct codebleu_sums *s, struct codebleu_result *r)
+{
+	double num[4], den[4], df;
+
+	memset(r, 0, sizeof(*r));
+	r->segments = s->segments;
+	if (!s->segments)
+		return;
+	for (int n = 0; n < 4; n++) {
+		num[n] = (double)s->num[n];
+		den[n] = (double)s->den[n];
+	}
+	r->ngram = corpus_score(num, den, s->hyp_len, s->ref_len);
+	r->weighted = corpus_score(s->wnum, s->wden, s->w_hyp_len, s->w_ref_len);
+	r->syntax_match = s->syn_match;
+	r->syntax_total = s->syn_total;
+	r->syntax = s->syn_total ? (double)s->syn_match / (double)s->syn_total : 0;
+	r->dataflow_match = s->df_match;
+	r->dataflow_total = s->df_total;
+	r->dataflow = s->df_total ? (double)s->df_match / (double)s->df_total : 0;
+	r->parse_errors = s->parse_errors;
+	r->first_error_line = s->first_error;
+	r->too_deep = s->too_deep;
+	/* the pip codebleu package combines a data-flow score of 0 as 1 */
+	df = o->dataflow_zero_is_one && r->dataflow == 0 ? 1.0 : r->dataflow;
+	r->score = o->weights[0] * r->ngram + o->weights[1] * r->weighted + o->weights[2] * r->syntax +
+		   o->weights[3] * df;
+}
+
+void codebleu_result(const struct codebleu *c, struct codebleu_result *r)
+{
+	codebleu_result_of(&c->o, &c->s, r);
+}
+
+int codebleu_signature(const struct codebleu *c, struct buf *out)
+{
+	return buf_printf(out, "lang:%s|grammar:%s|runtime-abi:%d|weights:%g,%g,%g,%g|df0:%s|ref:codexglue",
+			  langs[c->lang].name, langs[c->lang].grammar, TREE_SITTER_LANGUAGE_VERSION,
+			  c->o.weights[0], c->o.weights[1], c->o.weights[2], c->o.weights[3],
+			  c->o.dataflow_zero_is_one ? "one" : "codexglue");
+}
+
+/* A string literal at s[i] (quote q) as the reference regex matches it:
+ * its length, or 0 when it does not close. */
+static size_t string_at(const char *s, size_t len, size_t i, char q)
+{
+	size_t j = i + 1;
+
+	while (j < len) {
+		if (s[j] == '\\') {
+			if (j + 1 >= len)
+				return 0;
+			j += 2;
+		} else if (s[j] == q) {
+			return j + 1 - i;
+		} else {
+			j++;
+		}
+	}
+	return 0;
+}
+
+int codebleu_remove_comments(const char *s, size_t len, struct buf *out)
+{
+	struct buf tmp = BUF_INIT;
+	size_t i = 0, start;
+	int rc = BUF_OK;
+	bool first = true;
+
+	while (i < len && rc == BUF_OK) {
+		char ch = s[i];
+		size_t k;
+
+		if (ch == '/' && i + 1 < len && s[i + 1] == '/') {
+			const char *nl = memchr(s + i, '\n', len - i);
+			rc = buf_putc(&tmp, ' ');
+			i = nl ? (size_t)(nl - s) : len;
+		} else if (ch == '/' && i + 1 < len && s[i + 1] == '*' &&
+			   i + 2 <= len && memmem(s + i + 2, len - i - 2, "*/", 2)) {
+			const char *end = memmem(s + i + 2, len - i - 2, "*/", 2);
+			rc = buf_putc(&tmp, ' ');
+			i = (size_t)(end - s) + 2;
+		} else if ((ch == '\'' || ch == '"') && (k = string_at(s, len, i, ch)) > 0) {
+			rc = buf_append(&tmp, s + i, k);
+			i += k;
+		} else {
+			rc = buf_putc(&tmp, ch);
+			i++;
+		}
+	}
+	/* drop blank lines */
+	buf_reset(out);
+	if (rc == BUF_OK)
+		rc = buf_append(out, "", 0);
+	for (start = 0; rc == BUF_OK && start <= tmp.len;) {
+		const char *p = buf_cstr(&tmp) + start;
+		const char *nl = memchr(p, '\n', tmp.len - start);
+		size_t l = nl ? (size_t)(nl - p) : tmp.len - start;
+		struct evaltext_span sp = evaltext_strip((struct evaltext_span){ p, l });
+
+		if (sp.len) {
+			if (!first)
+				rc = buf_putc(out, '\n');
+			if (rc == BUF_OK)
+				rc = buf_append(out, p, l);
+			first = false;
+		}
+		start += l + 1;
+	}
+	buf_release(&tmp);
+	return rc;
+}
