@@ -1,6 +1,7 @@
 /* filter: heuristic chat-data filters (see filter.h). */
 #include "core/filter.h"
 #include "core/norm.h"
+#include "core/overlap.h"
 #include "util/buf.h"
 
 #include <stdint.h>
@@ -80,91 +81,65 @@ int filter_parse_list(const char *s, unsigned *enabled, char *err, size_t errlen
 	return 0;
 }
 
-static unsigned char lower(unsigned char c)
+/* A phrase (in normal form) as whole words of normalised text t. */
+static bool has_words(const char *t, size_t n, const char *phrase)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
+	size_t m = strlen(phrase);
+	const char *p = t, *end = t + n;
 
-/* Case-insensitive (ASCII) search of needle (lowercase) in s[0..len). */
-static const char *ci_find(const char *s, size_t len, const char *needle)
-{
-	size_t m = strlen(needle);
-
-	if (m > len)
-		return NULL;
-	for (size_t i = 0; i + m <= len; i++) {
-		if (lower((unsigned char)s[i]) != (unsigned char)needle[0])
-			continue;
-		size_t k = 1;
-		while (k < m && lower((unsigned char)s[i + k]) == (unsigned char)needle[k])
-			k++;
-		if (k == m)
-			return s + i;
+	while ((size_t)(end - p) >= m && (p = memmem(p, (size_t)(end - p), phrase, m)) != NULL) {
+		if ((p == t || p[-1] == ' ') && (p + m == end || p[m] == ' '))
+			return true;
+		p++;
 	}
-	return NULL;
+	return false;
 }
 
-/* Apostrophes are written both ways; phrases use the ASCII one and the
- * curly one is folded by checking both spellings. */
-static bool has_phrase(const char *s, size_t len, const char *const *phrases)
+static bool has_phrase(const char *t, size_t n, const char *const *phrases)
 {
 	for (size_t i = 0; phrases[i]; i++)
-		if (ci_find(s, len, phrases[i]))
+		if (has_words(t, n, phrases[i]))
 			return true;
 	return false;
 }
 
+/* Phrases are written in normal form (norm.h): lowercase, punctuation as
+ * spaces, digits as 0; curly and straight apostrophes both become spaces. */
 static const char *const ai_phrases[] = {
-	"as an ai language model", "as a large language model", "as an ai model", "as an ai assistant, i",
-	"i am an ai language model", "i'm an ai language model", "as an ai, i", NULL,
+	"as an ai language model", "as a large language model", "as an ai model", "as an ai assistant i",
+	"i am an ai language model", "i m an ai language model", "as an ai i", NULL,
 };
 
 static const char *const refusal_phrases[] = {
-	"i'm sorry, but i can't", "i'm sorry, but i cannot", "i am sorry, but i cannot",
-	"i'm sorry, i can't", "i cannot assist with", "i can't assist with", "i can't help with that",
-	"i cannot help with that", "i'm not able to help with", "i am not able to help with",
-	"i cannot fulfill", "i can't fulfill", "i cannot provide assistance", "i must decline",
-	"i'm unable to help with", "i am unable to help with", "i won't be able to help with",
-	"i\xe2\x80\x99m sorry, but i can\xe2\x80\x99t", "i can\xe2\x80\x99t help with that", NULL,
+	"i m sorry but i can t", "i m sorry but i cannot", "i am sorry but i cannot", "i m sorry i can t",
+	"i cannot assist with", "i can t assist with", "i can t help with that", "i cannot help with that",
+	"i m not able to help with", "i am not able to help with", "i cannot fulfill", "i can t fulfill",
+	"i cannot provide assistance", "i must decline", "i m unable to help with", "i am unable to help with",
+	"i won t be able to help with", NULL,
 };
 
-static bool is_refusal(const struct filter_config *c, const char *r, size_t n)
+static bool is_refusal(const struct filter_config *c, const char *nr, size_t n)
 {
 	size_t w = (size_t)c->refusal_window < n ? (size_t)c->refusal_window : n;
 
-	return has_phrase(r, n, ai_phrases) || has_phrase(r, w, refusal_phrases);
+	return has_phrase(nr, n, ai_phrases) || has_phrase(nr, w, refusal_phrases);
 }
 
 static const char *const error_phrases[] = {
-	"rate limit exceeded", "rate_limit_exceeded", "too many requests", "you exceeded your current quota",
-	"internal server error", "the server had an error", "service unavailable", "bad gateway",
-	"gateway timeout", "request timed out", "an error occurred while generating",
-	"an error occurred while processing", "something went wrong", "maximum context length",
-	"context_length_exceeded", "the model is currently overloaded", "model_overloaded",
-	"error code: 4", "error code: 5", "network error", "upstream connect error", NULL,
+	"rate limit exceeded", "too many requests", "you exceeded your current quota", "internal server error",
+	"the server had an error", "service unavailable", "bad gateway", "gateway timeout", "request timed out",
+	"an error occurred while generating", "an error occurred while processing", "something went wrong",
+	"maximum context length", "context length exceeded", "the model is currently overloaded",
+	"model overloaded", "error code 000", "network error", "upstream connect error", NULL,
 };
 
 /* The answer is an error message: short and holding an error phrase, or
- * starting with one (a long answer that explains an error is fine). */
-static bool is_error_message(const struct filter_config *c, const char *r, size_t n)
+ * opening with one (a long answer that explains an error is fine). */
+static bool is_error_message(const struct filter_config *c, size_t rlen, const char *nr, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n && (r[i] == ' ' || r[i] == '\n' || r[i] == '\t' || r[i] == '\r'))
-		i++;
-	if ((long)(n - i) <= c->error_max_chars)
-		return has_phrase(r + i, n - i, error_phrases);
-	/* a long answer fires only when it opens with the error */
-	return has_phrase(r + i, n - i < 60 ? n - i : 60, error_phrases) &&
-	       (ci_find(r + i, 8, "error") || ci_find(r + i, 8, "{\"error") || ci_find(r + i, 3, "429") ||
-		ci_find(r + i, 3, "503") || ci_find(r + i, 3, "500"));
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+	if ((long)rlen <= c->error_max_chars)
+		return has_phrase(nr, n, error_phrases);
+	return has_phrase(nr, n < 48 ? n : 48, error_phrases) && (n >= 5 && !memcmp(nr, "error", 5));
 }
 
 /* Word n-gram hashes of normalised text, sorted. */
@@ -183,7 +158,8 @@ static int ngrams(const char *t, size_t len, int k, struct u64vec *out)
 		if (u64vec_push(out, h))
 			goto done;
 	}
-	qsort(out->v, out->n, sizeof(uint64_t), cmp_u64);
+	if (norm_sort_u64(out->v, out->n))
+		goto done;
 	rc = 0;
 done:
 	u64vec_release(&w);
@@ -206,30 +182,24 @@ static bool sorted_has(const uint64_t *v, size_t n, uint64_t x)
 
 /* The answer's word 3-grams nearly all occur in the question (or the
  * answer's normal form is the question's). */
-static bool repeats_question(const struct filter_config *c, const char *p, size_t pn, const char *r, size_t rn)
+static bool repeats_question(const struct filter_config *c, const char *np, size_t pn, const char *nr, size_t rn)
 {
-	struct buf np = BUF_INIT, nr = BUF_INIT;
 	struct u64vec gp = { 0 }, gr = { 0 };
 	bool fires = false;
-
-	if (!pn || norm_text(p, pn, &np) || norm_text(r, rn, &nr))
-		goto done;
-	if (nr.len && nr.len == np.len && !memcmp(nr.data, np.data, nr.len)) {
-		fires = true;
-		goto done;
-	}
-	if (nr.len > np.len + np.len / 5 + 16)
-		goto done;  /* a much longer answer says more than the question */
-	if (ngrams(np.data ? np.data : "", np.len, 3, &gp) || ngrams(nr.data ? nr.data : "", nr.len, 3, &gr) ||
-	    gr.n < 3)
-		goto done;
 	size_t hit = 0;
+
+	if (!pn || !rn)
+		return false;
+	if (rn == pn && !memcmp(nr, np, rn))
+		return true;
+	if (rn > pn + pn / 5 + 16)
+		return false;  /* a much longer answer says more than the question */
+	if (ngrams(np, pn, 3, &gp) || ngrams(nr, rn, 3, &gr) || gr.n < 3)
+		goto done;
 	for (size_t i = 0; i < gr.n; i++)
 		hit += sorted_has(gp.v, gp.n, gr.v[i]);
 	fires = (double)hit >= c->repeat_overlap * (double)gr.n;
 done:
-	buf_release(&np);
-	buf_release(&nr);
 	u64vec_release(&gp);
 	u64vec_release(&gr);
 	return fires;
@@ -314,7 +284,10 @@ static double dup_line_share(const char *r, size_t n)
 		u64vec_release(&h);
 		return 0;
 	}
-	qsort(h.v, h.n, sizeof(uint64_t), cmp_u64);
+	if (norm_sort_u64(h.v, h.n)) {
+		u64vec_release(&h);
+		return 0;
+	}
 	for (size_t k = 1; k < h.n; k++)
 		dup += h.v[k] == h.v[k - 1];
 	u64vec_release(&h);
@@ -323,48 +296,50 @@ static double dup_line_share(const char *r, size_t n)
 
 /* Share of word positions covered by a word 10-gram that occurs more than
  * once (the Gopher "duplicate n-gram character fraction", by words). */
-static double dup_ngram_share(const char *r, size_t n)
+/* Share of word positions covered by a word 10-gram that occurs more than
+ * once (the Gopher "duplicate n-gram fraction", by words). w are the
+ * answer's word hashes. One pass with a small open-addressing table. */
+static double dup_ngram_share(const uint64_t *w, size_t nw)
 {
-	struct buf t = BUF_INIT;
-	struct u64vec w = { 0 }, g = { 0 }, s = { 0 };
-	unsigned char *cov = NULL;
-	size_t covered = 0;
-	double share = 0;
 	const int k = 10;
+	struct u64vec g = { 0 };
+	uint64_t *tab = NULL;
+	uint32_t *first = NULL;
+	unsigned char *cov = NULL;
+	size_t cap = 64, covered = 0;
+	double share = 0;
 
-	if (norm_text(r, n, &t) || norm_word_hashes(buf_cstr(&t), t.len, &w) || w.n < 40)
+	if (nw < 40 || overlap_ngrams(w, nw, k, &g))
 		goto done;
-	for (size_t i = 0; i + k <= w.n; i++) {
-		uint64_t h = 0;
-		for (int j = 0; j < k; j++)
-			h = norm_mix64(h ^ w.v[i + (size_t)j]);
-		if (u64vec_push(&g, h) || u64vec_push(&s, h))
-			goto done;
-	}
-	qsort(s.v, s.n, sizeof(uint64_t), cmp_u64);
-	if (!(cov = calloc(w.n, 1)))
+	while (cap < g.n * 2)
+		cap <<= 1;
+	tab = calloc(cap, sizeof(uint64_t));
+	first = malloc(cap * sizeof(uint32_t));
+	cov = calloc(nw, 1);
+	if (!tab || !first || !cov)
 		goto done;
 	for (size_t i = 0; i < g.n; i++) {
-		size_t lo = 0, hi = s.n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (s.v[mid] < g.v[i])
-				lo = mid + 1;
-			else
-				hi = mid;
+		uint64_t h = g.v[i] | 1;  /* 0 marks an empty slot */
+		size_t s = (size_t)h & (cap - 1);
+
+		while (tab[s] && tab[s] != h)
+			s = (s + 1) & (cap - 1);
+		if (!tab[s]) {
+			tab[s] = h;
+			first[s] = (uint32_t)i;
+			continue;
 		}
-		if (lo + 1 < s.n && s.v[lo + 1] == g.v[i])
-			memset(cov + i, 1, (size_t)k);
+		memset(cov + first[s], 1, (size_t)k);
+		memset(cov + i, 1, (size_t)k);
 	}
-	for (size_t i = 0; i < w.n; i++)
+	for (size_t i = 0; i < nw; i++)
 		covered += cov[i];
-	share = (double)covered / (double)w.n;
+	share = (double)covered / (double)nw;
 done:
+	free(tab);
+	free(first);
 	free(cov);
-	buf_release(&t);
-	u64vec_release(&w);
 	u64vec_release(&g);
-	u64vec_release(&s);
 	return share;
 }
 
@@ -397,24 +372,50 @@ static bool non_text(const struct filter_config *c, const char *r, size_t n)
 	       (double)in_long > c->max_long_token_share * (double)n;
 }
 
-unsigned filter_check(const struct filter_config *c, const char *prompt, size_t plen, const char *response,
-		      size_t rlen)
+unsigned filter_check_norm(const struct filter_config *c, const char *prompt, size_t plen, const char *response,
+			   size_t rlen, const char *np, size_t npl, const char *nr, size_t nrl, const uint64_t *rw,
+			   size_t nrw)
 {
 	unsigned on = c->enabled, fired = 0;
 
-	if ((on & 1u << FILTER_REFUSAL) && is_refusal(c, response, rlen))
+	if ((on & 1u << FILTER_REFUSAL) && is_refusal(c, nr, nrl))
 		fired |= 1u << FILTER_REFUSAL;
-	if ((on & 1u << FILTER_ERROR_MESSAGE) && is_error_message(c, response, rlen))
+	if ((on & 1u << FILTER_ERROR_MESSAGE) && is_error_message(c, rlen, nr, nrl))
 		fired |= 1u << FILTER_ERROR_MESSAGE;
-	if ((on & 1u << FILTER_REPEATS_QUESTION) && repeats_question(c, prompt, plen, response, rlen))
+	if ((on & 1u << FILTER_REPEATS_QUESTION) && repeats_question(c, np, npl, nr, nrl))
 		fired |= 1u << FILTER_REPEATS_QUESTION;
 	if ((on & 1u << FILTER_EMPTY_CODE_BLOCK) && memmem(response, rlen, "```", 3) &&
 	    empty_code_block(response, rlen))
 		fired |= 1u << FILTER_EMPTY_CODE_BLOCK;
 	if ((on & 1u << FILTER_REPETITION) &&
-	    (dup_line_share(response, rlen) > c->max_dup_lines || dup_ngram_share(response, rlen) > c->max_dup_ngrams))
+	    (dup_line_share(response, rlen) > c->max_dup_lines || dup_ngram_share(rw, nrw) > c->max_dup_ngrams))
 		fired |= 1u << FILTER_REPETITION;
 	if ((on & 1u << FILTER_NON_TEXT) && non_text(c, response, rlen))
 		fired |= 1u << FILTER_NON_TEXT;
+	(void)prompt;
+	(void)plen;
+	return fired;
+}
+
+unsigned filter_check(const struct filter_config *c, const char *prompt, size_t plen, const char *response,
+		      size_t rlen)
+{
+	struct buf np = BUF_INIT, nr = BUF_INIT;
+	struct u64vec rw = { 0 };
+	unsigned fired = 0;
+
+	/* text that cannot be normalised (invalid UTF-8, no memory) is
+	 * judged on an empty normal form */
+	if (norm_text(prompt, plen, &np))
+		buf_reset(&np);
+	if (norm_text(response, rlen, &nr))
+		buf_reset(&nr);
+	if (norm_word_hashes(buf_cstr(&nr), nr.len, &rw))
+		rw.n = 0;
+	fired = filter_check_norm(c, prompt, plen, response, rlen, buf_cstr(&np), np.len, buf_cstr(&nr), nr.len,
+				  rw.v, rw.n);
+	u64vec_release(&rw);
+	buf_release(&np);
+	buf_release(&nr);
 	return fired;
 }

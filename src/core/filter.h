@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum filter_id {
 	FILTER_REFUSAL,
@@ -64,5 +65,11 @@ int filter_parse_list(const char *s, unsigned *enabled, char *err, size_t errlen
  */
 unsigned filter_check(const struct filter_config *c, const char *prompt, size_t plen, const char *response,
 		      size_t rlen);
+/* The same with the normal forms (norm_text) of prompt and response and
+ * the response's word hashes (norm_word_hashes) already computed, as the
+ * export has them. */
+unsigned filter_check_norm(const struct filter_config *c, const char *prompt, size_t plen, const char *response,
+			   size_t rlen, const char *nprompt, size_t nplen, const char *nresp, size_t nrlen,
+			   const uint64_t *rwords, size_t nrwords);
 
 #endif

@@ -48,11 +48,11 @@ uint64_t norm_hash64(uint64_t seed, const void *p, size_t len)
 
 /* ASCII classes: 0 drop-to-space (punctuation, symbols, controls, white
  * space), 1 copy lowercased, 2 digit. */
-static unsigned char ascii_class(unsigned char c)
+static inline unsigned char ascii_class(unsigned char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+	if ((unsigned char)((c | 32) - 'a') < 26)
 		return 1;
-	if (c >= '0' && c <= '9')
+	if ((unsigned char)(c - '0') < 10)
 		return 2;
 	return 0;
 }
@@ -67,20 +67,31 @@ static int put_char(struct buf *out, bool *pending_space, const char *p, size_t 
 	return buf_append(out, p, n) ? -1 : 0;
 }
 
+/* The hot path: one pass over the bytes into room reserved up front (the
+ * normal form of ASCII text is never longer than the text plus a space). */
 static int norm_ascii(const char *s, size_t len, struct buf *out, bool *sp)
 {
+	char *o;
+	size_t w;
+
+	if (buf_grow(out, len + 1))
+		return -1;
+	o = out->data;
+	w = out->len;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i], k = ascii_class(c);
-		char ch;
 
 		if (!k) {
 			*sp = true;
 			continue;
 		}
-		ch = k == 2 ? '0' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-		if (put_char(out, sp, &ch, 1))
-			return -1;
+		if (*sp && w && o[w - 1] != ' ')
+			o[w++] = ' ';
+		*sp = false;
+		o[w++] = k == 2 ? '0' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
 	}
+	o[w] = '\0';
+	out->len = w;
 	return 0;
 }
 
@@ -193,6 +204,64 @@ int norm_text(const char *s, size_t len, struct buf *out)
 	return 0;
 }
 
+/* The ASCII path with the word hashes computed on the way (the export's
+ * hottest loop: every byte is touched once). */
+static int norm_ascii_words(const char *s, size_t len, struct buf *out, struct u64vec *words)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	bool in_word = false, sp = true;
+	char *o;
+	size_t w;
+
+	if (buf_grow(out, len + 1))
+		return -1;
+	o = out->data;
+	w = out->len;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i], k = ascii_class(c), ch;
+
+		if (!k) {
+			sp = true;
+			if (in_word) {
+				if (u64vec_push(words, norm_mix64(h)))
+					return -1;
+				in_word = false;
+				h = 0xcbf29ce484222325ULL;
+			}
+			continue;
+		}
+		if (sp && w && o[w - 1] != ' ')
+			o[w++] = ' ';
+		sp = false;
+		ch = k == 2 ? '0' : (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+		o[w++] = (char)ch;
+		h = (h ^ ch) * 0x100000001b3ULL;
+		in_word = true;
+	}
+	if (in_word && u64vec_push(words, norm_mix64(h)))
+		return -1;
+	o[w] = '\0';
+	out->len = w;
+	return 0;
+}
+
+int norm_text_words(const char *s, size_t len, struct buf *out, struct u64vec *words)
+{
+	size_t start = out->len;
+	int rc;
+
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80) {
+			if ((rc = norm_text(s, len, out)))
+				return rc;
+			/* skip the separating space norm_text may have put first */
+			while (start < out->len && out->data[start] == ' ')
+				start++;
+			return norm_word_hashes(out->data + start, out->len - start, words);
+		}
+	return norm_ascii_words(s, len, out, words);
+}
+
 int norm_word_hashes(const char *t, size_t len, struct u64vec *out)
 {
 	size_t i = 0;
@@ -205,9 +274,56 @@ int norm_word_hashes(const char *t, size_t len, struct u64vec *out)
 		j = i;
 		while (j < len && t[j] != ' ')
 			j++;
-		if (j > i && u64vec_push(out, norm_hash64(0x5eed, t + i, j - i)))
-			return -1;
+		if (j > i) {
+			uint64_t h = 0xcbf29ce484222325ULL;
+			for (size_t k = i; k < j; k++)
+				h = (h ^ (unsigned char)t[k]) * 0x100000001b3ULL;
+			if (u64vec_push(out, norm_mix64(h)))
+				return -1;
+		}
 		i = j;
 	}
 	return 0;
 }
+
+/* LSD radix sort, 8 bits a pass; small arrays use insertion sort. */
+#define RADIX_SORT(NAME, T, BYTES)                                              \
+int NAME(T *v, size_t n)                                                        \
+{                                                                               \
+	T *tmp, *a = v, *b;                                                     \
+	if (n < 64) {                                                           \
+		for (size_t i = 1; i < n; i++) {                                \
+			T x = v[i];                                             \
+			size_t j = i;                                           \
+			while (j && v[j - 1] > x) {                             \
+				v[j] = v[j - 1];                                \
+				j--;                                            \
+			}                                                       \
+			v[j] = x;                                               \
+		}                                                               \
+		return 0;                                                       \
+	}                                                                       \
+	if (!(tmp = malloc(n * sizeof(T))))                                     \
+		return -1;                                                      \
+	b = tmp;                                                                \
+	for (int pass = 0; pass < BYTES; pass++) {                              \
+		size_t count[257] = { 0 };                                      \
+		int sh = pass * 8;                                              \
+		for (size_t i = 0; i < n; i++)                                  \
+			count[((a[i] >> sh) & 0xff) + 1]++;                     \
+		for (int k = 0; k < 256; k++)                                   \
+			count[k + 1] += count[k];                               \
+		for (size_t i = 0; i < n; i++)                                  \
+			b[count[(a[i] >> sh) & 0xff]++] = a[i];                 \
+		T *t = a;                                                       \
+		a = b;                                                          \
+		b = t;                                                          \
+	}                                                                       \
+	if (a != v)                                                             \
+		memcpy(v, a, n * sizeof(T));                                    \
+	free(tmp);                                                              \
+	return 0;                                                               \
+}
+
+RADIX_SORT(norm_sort_u64, uint64_t, 8)
+RADIX_SORT(norm_sort_u32, uint32_t, 4)

@@ -38,8 +38,16 @@ struct u64vec {
 int u64vec_push(struct u64vec *a, uint64_t x);
 void u64vec_release(struct u64vec *a);
 
+/* norm_text, also appending one hash per word of the appended normal form
+ * to words (as norm_word_hashes would). Same return values. */
+int norm_text_words(const char *s, size_t len, struct buf *out, struct u64vec *words);
+
 /* Append one hash per word of normalised text t[0..len) to out. 0 or -1. */
 int norm_word_hashes(const char *t, size_t len, struct u64vec *out);
+
+/* Sort in place (LSD radix sort; tmp holds n values or is allocated). 0 or -1. */
+int norm_sort_u64(uint64_t *v, size_t n);
+int norm_sort_u32(uint32_t *v, size_t n);
 
 /* 64-bit hash of bytes (FNV-1a finished with the splitmix64 mixer). */
 uint64_t norm_hash64(uint64_t seed, const void *p, size_t len);
