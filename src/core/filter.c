@@ -122,7 +122,10 @@ static bool is_refusal(const struct filter_config *c, const char *nr, size_t n)
 {
 	size_t w = (size_t)c->refusal_window < n ? (size_t)c->refusal_window : n;
 
-	return has_phrase(nr, n, ai_phrases) || has_phrase(nr, w, refusal_phrases);
+	/* every AI phrase holds one of these two: one search each instead of seven */
+	if ((memmem(nr, n, "an ai", 5) || memmem(nr, n, "language model", 14)) && has_phrase(nr, n, ai_phrases))
+		return true;
+	return has_phrase(nr, w, refusal_phrases);
 }
 
 static const char *const error_phrases[] = {

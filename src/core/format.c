@@ -180,30 +180,38 @@ int example_prompt_text(const struct example *e, struct buf *out)
 	return 0;
 }
 
+/* Byte classes for the token estimate: 0 space, 1 word start, 2 word
+ * continuation (UTF-8 continuation bytes), 3 punctuation. */
+static inline unsigned char tok_class(unsigned char c)
+{
+	if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+		return 0;
+	if ((unsigned)((c | 32) - 'a') < 26u || (unsigned)(c - '0') < 10u || c >= 0xc0)
+		return 1;
+	if (c >= 0x80)
+		return 2;
+	return 3;
+}
+
 long example_tokens(const struct example *e)
 {
 	long t = 3;
-
 	for (size_t i = 0; i < e->n; i++) {
 		const unsigned char *s = (const unsigned char *)example_content(e, i);
 		size_t n = e->m[i].len, w = 0;
 
 		t += 4;
-		for (size_t k = 0; k <= n; k++) {
-			unsigned char c = k < n ? s[k] : ' ';
-			bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-				    c >= 0x80;
+		for (size_t k = 0; k < n; k++) {
+			unsigned char c = tok_class(s[k]);
 
-			if (word) {
-				if ((c & 0xc0) != 0x80)
-					w++;
-				continue;
+			if (c == 1) {
+				w++;
+			} else if (c != 2) {
+				t += (long)((w + 3) / 4) + (c == 3);
+				w = 0;
 			}
-			t += (long)((w + 3) / 4);
-			w = 0;
-			if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
-				t++;
 		}
+		t += (long)((w + 3) / 4);
 	}
 	return t;
 }

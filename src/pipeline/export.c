@@ -339,6 +339,16 @@ static int featurize(struct exp *x, const struct store_export_row *r, bool norm)
 	return 0;
 }
 
+/* A polynomial hash of a sequence of word hashes, with its length. */
+static uint64_t seq_hash(const uint64_t *w, size_t n, uint64_t base, uint64_t seed)
+{
+	uint64_t h = norm_mix64(seed);
+
+	for (size_t i = 0; i < n; i++)
+		h = h * base + w[i];
+	return norm_mix64(h ^ (uint64_t)n);
+}
+
 static struct doc *new_doc(struct exp *x)
 {
 	if (x->n == x->cap) {
@@ -416,9 +426,13 @@ static int pass1_row(void *ctx, const struct store_export_row *r)
 	d->entry = UINT32_MAX;
 	d->cluster = idx;
 	d->nwords = (uint32_t)x->words.n;
-	d->prompt = norm_hash64(5, buf_cstr(&x->np), x->np.len);
-	d->exact = norm_mix64(d->prompt * 31 + norm_hash64(6, buf_cstr(&x->nr), x->nr.len));
-	d->exact2 = norm_hash64(7, buf_cstr(&x->np), x->np.len) ^ norm_hash64(8, buf_cstr(&x->nr), x->nr.len);
+	/* the normal form is its words joined by spaces, so hashes of the word
+	 * hash sequences identify it (two independent 64-bit ones for the pair) */
+	d->prompt = seq_hash(x->words.v, x->resp_words, 0x9e3779b97f4a7c15ULL, 5);
+	d->exact = norm_mix64(d->prompt * 31 + seq_hash(x->words.v + x->resp_words, x->words.n - x->resp_words,
+							0x9e3779b97f4a7c15ULL, 6));
+	d->exact2 = seq_hash(x->words.v, x->resp_words, 0xc2b2ae3d27d4eb4fULL, 7) ^
+		    seq_hash(x->words.v + x->resp_words, x->words.n - x->resp_words, 0xc2b2ae3d27d4eb4fULL, 8);
 	d->user = norm_hash64(9, r->user_pseudo, strlen(r->user_pseudo));
 	hash_state(x, r, d);
 	x->candidates++;
