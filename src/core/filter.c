@@ -136,13 +136,40 @@ static const char *const error_phrases[] = {
 	"model overloaded", "error code 000", "network error", "upstream connect error", NULL,
 };
 
-/* The answer is an error message: short and holding an error phrase, or
- * opening with one (a long answer that explains an error is fine). */
-static bool is_error_message(const struct filter_config *c, size_t rlen, const char *nr, size_t n)
+/* The raw answer opens like an error report: "Error:", "ERROR 503",
+ * "[error]" or a JSON error body. */
+static bool raw_error_opening(const char *r, size_t n)
 {
-	if ((long)rlen <= c->error_max_chars)
-		return has_phrase(nr, n, error_phrases);
-	return has_phrase(nr, n < 48 ? n : 48, error_phrases) && (n >= 5 && !memcmp(nr, "error", 5));
+	static const char *const open[] = { "error:", "[error]", "{\"error\"", "{\"detail\"", "error 4", "error 5", NULL };
+	size_t i = 0;
+
+	while (i < n && (r[i] == ' ' || r[i] == '\n' || r[i] == '\t' || r[i] == '\r'))
+		i++;
+	for (size_t k = 0; open[k]; k++) {
+		size_t m = strlen(open[k]), j = 0;
+
+		while (j < m && i + j < n && (r[i + j] | (r[i + j] >= 'A' && r[i + j] <= 'Z' ? 32 : 0)) == open[k][j])
+			j++;
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+/* The answer is an error message: it opens with "error" or an error
+ * phrase, or it is short, holds an error phrase and the question was not
+ * about an error (a short answer explaining a 429 is fine). */
+static bool is_error_message(const struct filter_config *c, const char *r, size_t rlen, const char *np, size_t npl,
+			     const char *nr, size_t n)
+{
+	bool opens = raw_error_opening(r, rlen) || has_phrase(nr, n < 40 ? n : 40, error_phrases);
+
+	if ((long)rlen > c->error_max_chars)
+		return opens && has_phrase(nr, n < 48 ? n : 48, error_phrases);
+	if (opens)
+		return true;
+	return has_phrase(nr, n, error_phrases) && !has_words(np, npl, "error") && !has_words(np, npl, "errors") &&
+	       !has_phrase(np, npl, error_phrases);
 }
 
 /* Word n-gram hashes of normalised text, sorted. */
@@ -383,7 +410,7 @@ unsigned filter_check_norm(const struct filter_config *c, const char *prompt, si
 
 	if ((on & 1u << FILTER_REFUSAL) && is_refusal(c, nr, nrl))
 		fired |= 1u << FILTER_REFUSAL;
-	if ((on & 1u << FILTER_ERROR_MESSAGE) && is_error_message(c, rlen, nr, nrl))
+	if ((on & 1u << FILTER_ERROR_MESSAGE) && is_error_message(c, response, rlen, np, npl, nr, nrl))
 		fired |= 1u << FILTER_ERROR_MESSAGE;
 	if ((on & 1u << FILTER_REPEATS_QUESTION) && repeats_question(c, np, npl, nr, nrl))
 		fired |= 1u << FILTER_REPEATS_QUESTION;
