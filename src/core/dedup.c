@@ -213,9 +213,23 @@ size_t dedup_index_count(const struct dedup_index *x)
 	return x->n;
 }
 
-int dedup_index_add(struct dedup_index *x, const uint32_t *sh, size_t n)
+void dedup_index_keys(const struct dedup_index *x, const uint32_t *sh, size_t n, uint32_t *sig, uint64_t *keys)
 {
 	int bands = x->p.bands, rows = x->p.rows;
+
+	minhash_with(bands * rows, x->ca, x->cb, x->cc, sh, n, sig);
+	for (int b = 0; b < bands; b++) {
+		/* the band number is part of the key: bands never collide; an
+		 * empty document matches only other empty documents */
+		uint64_t h = norm_hash64((uint64_t)b, sig + b * rows, (size_t)rows * sizeof(uint32_t));
+
+		keys[b] = n ? h : 0;
+	}
+}
+
+int dedup_index_add_keys(struct dedup_index *x, const uint32_t *sh, size_t n, const uint64_t *keys)
+{
+	int bands = x->p.bands;
 
 	if (x->clustered)
 		return -1;
@@ -236,17 +250,23 @@ int dedup_index_add(struct dedup_index *x, const uint32_t *sh, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (u32vec_push(&x->arena, sh[i]))
 			return -1;
-	minhash_with(bands * rows, x->ca, x->cb, x->cc, sh, n, x->sig);
-	for (int b = 0; b < bands; b++) {
-		/* the band number is part of the key: bands never collide */
-		uint64_t h = norm_hash64((uint64_t)b, x->sig + b * rows, (size_t)rows * sizeof(uint32_t));
-
-		/* an empty document matches only other empty documents */
-		x->keys[x->n * (size_t)bands + (size_t)b] = n ? h : 0;
-	}
+	memcpy(x->keys + x->n * (size_t)bands, keys, (size_t)bands * sizeof(uint64_t));
 	x->n++;
 	x->off[x->n] = x->arena.n;
 	return 0;
+}
+
+int dedup_index_add(struct dedup_index *x, const uint32_t *sh, size_t n)
+{
+	uint64_t keys[DEDUP_MAX_HASHES];
+
+	dedup_index_keys(x, sh, n, x->sig, keys);
+	return dedup_index_add_keys(x, sh, n, keys);
+}
+
+int dedup_index_bands(const struct dedup_index *x)
+{
+	return x->p.bands;
 }
 
 /* union-find with sizes */

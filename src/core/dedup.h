@@ -86,6 +86,12 @@ void dedup_index_free(struct dedup_index *x);
  * order added. Returns 0 or -1 (memory). */
 int dedup_index_add(struct dedup_index *x, const uint32_t *sh, size_t n);
 size_t dedup_index_count(const struct dedup_index *x);
+/* The same in two steps, so that the signatures can be computed on other
+ * threads: dedup_index_keys only reads the index (sig holds bands*rows
+ * values, keys bands), dedup_index_add_keys adds in order. */
+void dedup_index_keys(const struct dedup_index *x, const uint32_t *sh, size_t n, uint32_t *sig, uint64_t *keys);
+int dedup_index_add_keys(struct dedup_index *x, const uint32_t *sh, size_t n, const uint64_t *keys);
+int dedup_index_bands(const struct dedup_index *x);
 /*
  * Find the clusters: cluster[i] (an array of count entries the caller
  * provides) becomes the smallest document number of i's cluster (i itself

@@ -47,6 +47,7 @@
 #include "util/utf8.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -227,6 +228,55 @@ struct contam {
 	bool val;
 };
 
+/*
+ * Rows are processed in batches: the store thread copies BATCH rows, two
+ * threads compute what each row needs (decoding, normalising, filters,
+ * signatures, n-grams, formatting: the expensive, independent part), then
+ * the store thread merges the results in store order (tables, index,
+ * files), so the output is the same as a sequential run.
+ */
+#define BATCH 512
+#define NWORKERS 2
+
+struct scratch {
+	struct example ex;
+	struct buf prompt, np, nr;
+	struct u64vec words, grams;
+	size_t resp_words;
+	uint32_t sig[DEDUP_MAX_HASHES];
+	struct format_check check;
+};
+
+/* What a worker found for one row. */
+struct result {
+	int rc;                  /* 0, or 1 with err set */
+	char err[160];
+	/* pass 1 */
+	uint64_t prompt, exact, exact2;
+	uint32_t nwords;
+	uint16_t fired;
+	bool eval_hit, has_keys;
+	struct u32vec shingles;
+	uint64_t *keys;          /* bands values, in the batch's key block */
+	/* pass 2 */
+	struct u64vec grams;
+	/* pass 3 */
+	struct doc *doc;
+	double share;            /* of the validation row's n-grams in train; -1 unchecked */
+	struct buf line;
+	long tokens;
+	struct example ex;       /* preference formats: the decoded row */
+};
+
+struct batch {
+	struct store_export_row rows[BATCH];
+	struct result res[BATCH];
+	uint64_t *keys;          /* BATCH * bands */
+	struct buf text;         /* the rows' strings, back to back */
+	size_t off[BATCH][4];    /* id, user, messages, extra offsets in text */
+	size_t n;
+};
+
 struct exp {
 	struct pipeline *p;
 	const struct export_options *o;
@@ -244,13 +294,11 @@ struct exp {
 	struct pair *pairs;
 	size_t npairs;
 	struct example *pair_ex;   /* pass 3: examples of pair members, by doc */
-	struct u64map member_slot;
-	/* scratch */
-	struct example ex;
-	struct buf prompt, np, nr, line, check_line;
-	struct u64vec words, grams;
-	size_t resp_words;
-	struct u32vec shingles;
+	/* the rows of one batch and the two workers that share it */
+	struct batch *b;
+	struct scratch w[NWORKERS];
+	int (*work)(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res);
+	int (*merge)(struct exp *x, const struct store_export_row *r, struct result *res);
 	/* outputs */
 	struct out_file train, val;
 	bool writing;
@@ -269,7 +317,8 @@ struct exp {
 	long prompt_dup_rows, prompt_dup_prompts, groups, largest_group;
 	struct dedup_stats dstats;
 	EVP_MD_CTX *state;         /* hash of the store state */
-	long done;
+	long done, phase_total;
+	const char *phase;
 	bool failed;
 	int fail_rc;
 	char err[256];
@@ -312,30 +361,37 @@ static double mean(const struct doc *d)
 	return d->rating_count ? (double)d->rating_sum / (double)d->rating_count : 0;
 }
 
+static int wfail(struct result *res, const char *fmt, const char *arg)
+{
+	res->rc = 1;
+	snprintf(res->err, sizeof(res->err), fmt, arg);
+	return 1;
+}
+
 /* Decode the row and, when norm is set, normalise its prompt and response
- * into x->np and x->nr and their words into x->words (the response's
- * words start at x->resp_words). */
-static int featurize(struct exp *x, const struct store_export_row *r, bool norm)
+ * into w->np and w->nr and their words into w->words (the response's
+ * words start at w->resp_words). */
+static int featurize(struct scratch *w, const struct store_export_row *r, bool norm, struct result *res)
 {
 	const char *resp;
 	size_t rlen;
 
-	if (example_parse(&x->ex, r->messages, r->messages_len, r->extra, r->extra_len) || x->ex.last < 0)
-		return fail(x, PIPE_EIO, "conversation '%s': stored text is malformed", r->conversation_id);
+	if (example_parse(&w->ex, r->messages, r->messages_len, r->extra, r->extra_len) || w->ex.last < 0)
+		return wfail(res, "conversation '%.100s': stored text is malformed", r->conversation_id);
 	if (!norm)
 		return 0;
-	buf_reset(&x->prompt);
-	buf_reset(&x->np);
-	buf_reset(&x->nr);
-	x->words.n = 0;
-	resp = example_content(&x->ex, (size_t)x->ex.last);
-	rlen = x->ex.m[x->ex.last].len;
-	if (example_prompt_text(&x->ex, &x->prompt) ||
-	    norm_text_words(buf_cstr(&x->prompt), x->prompt.len, &x->np, &x->words))
-		return fail(x, PIPE_ENOMEM, "conversation '%s': out of memory", r->conversation_id);
-	x->resp_words = x->words.n;
-	if (norm_text_words(resp, rlen, &x->nr, &x->words))
-		return fail(x, PIPE_ENOMEM, "conversation '%s': out of memory", r->conversation_id);
+	buf_reset(&w->prompt);
+	buf_reset(&w->np);
+	buf_reset(&w->nr);
+	w->words.n = 0;
+	resp = example_content(&w->ex, (size_t)w->ex.last);
+	rlen = w->ex.m[w->ex.last].len;
+	if (example_prompt_text(&w->ex, &w->prompt) ||
+	    norm_text_words(buf_cstr(&w->prompt), w->prompt.len, &w->np, &w->words))
+		return wfail(res, "conversation '%.100s': out of memory", r->conversation_id);
+	w->resp_words = w->words.n;
+	if (norm_text_words(resp, rlen, &w->nr, &w->words))
+		return wfail(res, "conversation '%.100s': out of memory", r->conversation_id);
 	return 0;
 }
 
@@ -392,30 +448,57 @@ static void hash_state(struct exp *x, const struct store_export_row *r, const st
 		EVP_DigestUpdate(x->state, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
 }
 
-static bool eval_overlaps(struct exp *x)
+static bool eval_overlaps(const struct exp *x, struct scratch *w)
 {
 	if (!x->eval.n)
 		return false;
-	x->grams.n = 0;
-	if (overlap_ngrams(x->words.v, x->words.n, x->o->overlap_n ? x->o->overlap_n : OVERLAP_DEFAULT_N,
-			   &x->grams))
+	w->grams.n = 0;
+	if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n ? x->o->overlap_n : OVERLAP_DEFAULT_N,
+			   &w->grams))
 		return false;
-	for (size_t i = 0; i < x->grams.n; i++)
-		if (overlap_set_has(&x->eval, x->grams.v[i]))
+	for (size_t i = 0; i < w->grams.n; i++)
+		if (overlap_set_has(&x->eval, w->grams.v[i]))
 			return true;
 	return false;
 }
 
-static int pass1_row(void *ctx, const struct store_export_row *r)
+/* Pass 1, on a worker: everything about one row that needs its text. */
+static int pass1_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
 {
-	struct exp *x = ctx;
+	const uint64_t *rw;
+	size_t nrw;
+
+	if (featurize(w, r, true, res))
+		return 1;
+	rw = w->words.v + w->resp_words;
+	nrw = w->words.n - w->resp_words;
+	res->nwords = (uint32_t)w->words.n;
+	/* the normal form is its words joined by spaces, so hashes of the word
+	 * hash sequences identify it (two independent 64-bit ones for the pair) */
+	res->prompt = seq_hash(w->words.v, w->resp_words, 0x9e3779b97f4a7c15ULL, 5);
+	res->exact = norm_mix64(res->prompt * 31 + seq_hash(rw, nrw, 0x9e3779b97f4a7c15ULL, 6));
+	res->exact2 = seq_hash(w->words.v, w->resp_words, 0xc2b2ae3d27d4eb4fULL, 7) ^
+		      seq_hash(rw, nrw, 0xc2b2ae3d27d4eb4fULL, 8);
+	res->fired = (uint16_t)filter_check_norm(&x->o->filters, buf_cstr(&w->prompt), w->prompt.len,
+						  example_content(&w->ex, (size_t)w->ex.last), w->ex.m[w->ex.last].len,
+						  buf_cstr(&w->np), w->np.len, buf_cstr(&w->nr), w->nr.len, rw, nrw);
+	res->eval_hit = eval_overlaps(x, w);
+	res->has_keys = false;
+	if (x->pairs_mode || res->fired)
+		return 0;  /* pairs are deduplicated as pairs; filtered rows need no signature */
+	if (dedup_shingles(w->words.v, w->words.n, x->o->dedup.shingle, &res->shingles))
+		return wfail(res, "%s", "out of memory");
+	dedup_index_keys(x->dx, res->shingles.v, res->shingles.n, w->sig, res->keys);
+	res->has_keys = true;
+	return 0;
+}
+
+/* Pass 1, in store order: the tables, the exact-duplicate map, the index. */
+static int pass1_merge(struct exp *x, const struct store_export_row *r, struct result *res)
+{
 	struct doc *d;
 	uint32_t idx;
 
-	if (++x->done % 4096 == 0)
-		progress(x, "analyse", x->done, x->total);
-	if (featurize(x, r, true))
-		return 1;
 	if (!(d = new_doc(x)))
 		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	idx = (uint32_t)(x->n - 1);
@@ -425,24 +508,17 @@ static int pass1_row(void *ctx, const struct store_export_row *r)
 	d->rating_count = r->rating_count;
 	d->entry = UINT32_MAX;
 	d->cluster = idx;
-	d->nwords = (uint32_t)x->words.n;
-	/* the normal form is its words joined by spaces, so hashes of the word
-	 * hash sequences identify it (two independent 64-bit ones for the pair) */
-	d->prompt = seq_hash(x->words.v, x->resp_words, 0x9e3779b97f4a7c15ULL, 5);
-	d->exact = norm_mix64(d->prompt * 31 + seq_hash(x->words.v + x->resp_words, x->words.n - x->resp_words,
-							0x9e3779b97f4a7c15ULL, 6));
-	d->exact2 = seq_hash(x->words.v, x->resp_words, 0xc2b2ae3d27d4eb4fULL, 7) ^
-		    seq_hash(x->words.v + x->resp_words, x->words.n - x->resp_words, 0xc2b2ae3d27d4eb4fULL, 8);
+	d->nwords = res->nwords;
+	d->prompt = res->prompt;
+	d->exact = res->exact;
+	d->exact2 = res->exact2;
 	d->user = norm_hash64(9, r->user_pseudo, strlen(r->user_pseudo));
+	d->fired = res->fired;
+	d->eval_hit = res->eval_hit;
 	hash_state(x, r, d);
 	x->candidates++;
-	d->fired = (uint16_t)filter_check_norm(&x->o->filters, buf_cstr(&x->prompt), x->prompt.len,
-						example_content(&x->ex, (size_t)x->ex.last), x->ex.m[x->ex.last].len,
-						buf_cstr(&x->np), x->np.len, buf_cstr(&x->nr), x->nr.len,
-						x->words.v + x->resp_words, x->words.n - x->resp_words);
-	d->eval_hit = eval_overlaps(x);
 	if (x->pairs_mode)
-		return 0;  /* pairs are deduplicated as pairs */
+		return 0;
 	if (d->fired) {
 		d->drop = DROP_FILTER;
 		return 0;
@@ -470,8 +546,8 @@ static int pass1_row(void *ctx, const struct store_export_row *r)
 			return 0;
 		}
 	}
-	if (dedup_shingles(x->words.v, x->words.n, x->o->dedup.shingle, &x->shingles) ||
-	    dedup_index_add(x->dx, x->shingles.v, x->shingles.n) || add_entry(x, idx))
+	if (!res->has_keys || dedup_index_add_keys(x->dx, res->shingles.v, res->shingles.n, res->keys) ||
+	    add_entry(x, idx))
 		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	d->entry = (uint32_t)(x->nentry - 1);
 	return 0;
@@ -778,12 +854,20 @@ static void apply_eval(struct exp *x)
 			x->docs[i].drop = DROP_EVAL;
 }
 
-/* Find the doc of a row in pass 2 or 3 (rows come in the same order). */
-static struct doc *doc_of(struct exp *x, int64_t rowid)
+/* The doc of a row in pass 2 or 3 (docs are in rowid order); NULL for a
+ * row that was not there in pass 1. Read-only: safe on workers. */
+static struct doc *doc_of(const struct exp *x, int64_t rowid)
 {
-	while (x->cursor < x->n && x->docs[x->cursor].rowid < rowid)
-		x->cursor++;
-	return x->cursor < x->n && x->docs[x->cursor].rowid == rowid ? &x->docs[x->cursor] : NULL;
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->docs[mid].rowid < rowid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && x->docs[lo].rowid == rowid ? &x->docs[lo] : NULL;
 }
 
 /* The doc whose n-grams represent an output unit on the train side. */
@@ -794,23 +878,29 @@ static bool train_side(const struct exp *x, const struct doc *d)
 	return d->drop == DROP_NONE && !d->val;
 }
 
-static int pass2_row(void *ctx, const struct store_export_row *r)
+static int pass2_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
 {
-	struct exp *x = ctx;
 	struct doc *d = doc_of(x, r->rowid);
+	size_t k = 0;
 
-	if (++x->done % 4096 == 0)
-		progress(x, "index train", x->done, x->candidates);
+	res->grams.n = 0;
 	if (!d || !train_side(x, d))
 		return 0;
-	if (featurize(x, r, true))
+	if (featurize(w, r, true, res))
 		return 1;
-	x->grams.n = 0;
-	if (overlap_ngrams(x->words.v, x->words.n, x->o->overlap_n, &x->grams))
-		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-	for (size_t i = 0; i < x->grams.n; i++)
-		if (overlap_sampled(x->grams.v[i]))
-			bloom_add(&x->train_grams, x->grams.v[i]);
+	if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n, &res->grams))
+		return wfail(res, "%s", "out of memory");
+	for (size_t i = 0; i < res->grams.n; i++)
+		if (overlap_sampled(res->grams.v[i]))
+			res->grams.v[k++] = res->grams.v[i];
+	res->grams.n = k;
+	return 0;
+}
+
+static int pass2_merge(struct exp *x, const struct store_export_row *r, struct result *res)
+{
+	for (size_t i = 0; i < res->grams.n; i++)
+		bloom_add(&x->train_grams, res->grams.v[i]);
 	return 0;
 }
 
@@ -833,24 +923,24 @@ static int add_contam(struct exp *x, const char *id, double share, bool val)
 	return 0;
 }
 
-/* Share of the row's distinct n-grams found in the train filter. */
-static double train_overlap(struct exp *x)
+/* Share of the row's distinct sampled n-grams found in the train filter. */
+static double train_overlap(const struct exp *x, struct scratch *w)
 {
-	size_t hit = 0, w = 0;
+	size_t hit = 0, k = 0;
 
-	x->grams.n = 0;
-	if (overlap_ngrams(x->words.v, x->words.n, x->o->overlap_n, &x->grams))
+	w->grams.n = 0;
+	if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n, &w->grams))
 		return -1;
-	for (size_t i = 0; i < x->grams.n; i++)
-		if (overlap_sampled(x->grams.v[i]))
-			x->grams.v[w++] = x->grams.v[i];
-	x->grams.n = w;
-	overlap_unique(&x->grams);
-	if (!x->grams.n)
+	for (size_t i = 0; i < w->grams.n; i++)
+		if (overlap_sampled(w->grams.v[i]))
+			w->grams.v[k++] = w->grams.v[i];
+	w->grams.n = k;
+	overlap_unique(&w->grams);
+	if (!w->grams.n)
 		return 0;
-	for (size_t i = 0; i < x->grams.n; i++)
-		hit += bloom_has(&x->train_grams, x->grams.v[i]);
-	return (double)hit / (double)x->grams.n;
+	for (size_t i = 0; i < w->grams.n; i++)
+		hit += bloom_has(&x->train_grams, w->grams.v[i]);
+	return (double)hit / (double)w->grams.n;
 }
 
 static int push_tokens(struct exp *x, long t)
@@ -867,73 +957,81 @@ static int push_tokens(struct exp *x, long t)
 	return 0;
 }
 
-static int write_line(struct exp *x, bool val, const char *id)
+static int write_line(struct exp *x, bool val, const struct buf *line, const char *id)
 {
 	struct out_file *f = val ? &x->val : &x->train;
 
-	if (x->kind == FORMAT_OPENAI || x->kind == FORMAT_MESSAGES)
-		format_check_chat_line(x->line.data, x->line.len, &x->check);
 	if (!x->writing) {
 		f->lines++;
 		return 0;
 	}
-	if (out_write(f, x->line.data, x->line.len))
+	if (out_write(f, line->data, line->len))
 		return fail(x, PIPE_EIO, "cannot write %s", f->path ? f->path : id);
 	return 0;
 }
 
-static int pass3_row(void *ctx, const struct store_export_row *r)
+/* Pass 3, on a worker: the validation check and the output line. */
+static int pass3_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
 {
-	struct exp *x = ctx;
 	struct doc *d = doc_of(x, r->rowid);
-	bool checked_val = false;
+	bool check = d && d->val && x->train_grams.bits;
 
-	if (++x->done % 4096 == 0)
-		progress(x, "write", x->done, x->candidates);
+	res->doc = d;
+	res->share = -1;
+	buf_reset(&res->line);
 	if (!d || !in_output(x, d))
 		return 0;
-	if (featurize(x, r, d->val && x->train_grams.bits))
+	if (featurize(w, r, check, res))
 		return 1;
-	if (d->val && x->train_grams.bits && (!x->pairs_mode || !d->pair_member || true)) {
-		double share = train_overlap(x);
+	if (check && (res->share = train_overlap(x, w)) < 0)
+		return wfail(res, "%s", "out of memory");
+	if (x->pairs_mode) {
+		/* keep the example until both sides of its pairs are read */
+		example_release(&res->ex);
+		res->ex = w->ex;
+		example_init(&w->ex);
+		return 0;
+	}
+	if (format_example(x->kind, &w->ex, r->conversation_id, x->o->format_flags, &res->line))
+		return wfail(res, "conversation '%.100s': cannot format", r->conversation_id);
+	if (x->kind == FORMAT_OPENAI || x->kind == FORMAT_MESSAGES)
+		format_check_chat_line(res->line.data, res->line.len, &w->check);
+	res->tokens = example_tokens(&w->ex);
+	return 0;
+}
 
-		checked_val = true;
-		if (share < 0)
-			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
+static int pass3_merge(struct exp *x, const struct store_export_row *r, struct result *res)
+{
+	struct doc *d = res->doc;
+
+	if (!d || !in_output(x, d))
+		return 0;
+	if (res->share >= 0) {
 		x->val_checked++;
-		if (share >= x->o->overlap_threshold && share > 0) {
+		if (res->share >= x->o->overlap_threshold && res->share > 0) {
 			d->drop = DROP_VAL_OVERLAP;
 			x->contam_dropped[1]++;
-			if (add_contam(x, r->conversation_id, share, true))
+			if (add_contam(x, r->conversation_id, res->share, true))
 				return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 			if (!x->pairs_mode)
 				return 0;
 		}
 	}
-	(void)checked_val;
 	if (x->pairs_mode) {
-		/* keep the example until both sides of its pairs are read */
-		bool created;
-		uint32_t *slot = u64map_upsert(&x->member_slot, (uint64_t)(d - x->docs) + 1, 0, &created);
-
-		if (!slot)
-			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-		*slot = (uint32_t)(d - x->docs);
-		x->pair_ex[d - x->docs] = x->ex;
-		example_init(&x->ex);
+		x->pair_ex[d - x->docs] = res->ex;
+		example_init(&res->ex);
 		return 0;
 	}
-	buf_reset(&x->line);
-	if (format_example(x->kind, &x->ex, r->conversation_id, x->o->format_flags, &x->line))
-		return fail(x, PIPE_ENOMEM, "conversation '%s': cannot format", r->conversation_id);
-	if (push_tokens(x, example_tokens(&x->ex)))
+	if (push_tokens(x, res->tokens))
 		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-	return write_line(x, d->val, r->conversation_id);
+	return write_line(x, d->val, &res->line, r->conversation_id);
 }
 
 /* After pass 3 in the preference formats: write the pairs in chosen order. */
 static int write_pairs(struct exp *x)
 {
+	struct buf line = BUF_INIT;
+
 	for (size_t k = 0; k < x->npairs; k++) {
 		struct pair *p = &x->pairs[k];
 		struct doc *c = &x->docs[p->chosen];
@@ -943,23 +1041,31 @@ static int write_pairs(struct exp *x)
 			x->dropped[DROP_VAL_OVERLAP]++;
 			continue;
 		}
-		if (ce->last < 0 || re->last < 0)
+		if (ce->last < 0 || re->last < 0) {
+			buf_release(&line);
 			return fail(x, PIPE_EIO, "%s", "a paired conversation changed during the export");
+		}
 		/* the pair's two conversations as chat lines, for the checks */
 		for (int side = 0; side < 2; side++) {
 			struct example *e = side ? re : ce;
-			buf_reset(&x->check_line);
-			if (format_example(FORMAT_MESSAGES, e, NULL, 0, &x->check_line))
-				return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-			format_check_chat_line(x->check_line.data, x->check_line.len, &x->check);
+			buf_reset(&line);
+			if (format_example(FORMAT_MESSAGES, e, NULL, 0, &line))
+				goto nomem;
+			format_check_chat_line(line.data, line.len, &x->check);
 		}
-		buf_reset(&x->line);
-		if (format_pair(x->kind, ce, re, &x->line) || push_tokens(x, example_tokens(ce)))
-			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-		if (write_line(x, c->val, "pair"))
+		buf_reset(&line);
+		if (format_pair(x->kind, ce, re, &line) || push_tokens(x, example_tokens(ce)))
+			goto nomem;
+		if (write_line(x, c->val, &line, "pair")) {
+			buf_release(&line);
 			return 1;
+		}
 	}
+	buf_release(&line);
 	return 0;
+nomem:
+	buf_release(&line);
+	return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 }
 
 /* pairs sorted by the chosen row (store order) */
@@ -1342,16 +1448,25 @@ static void exp_release(struct exp *x, bool remove_tmp)
 			example_release(&x->pair_ex[i]);
 		free(x->pair_ex);
 	}
-	u64map_release(&x->member_slot);
-	example_release(&x->ex);
-	buf_release(&x->prompt);
-	buf_release(&x->np);
-	buf_release(&x->nr);
-	buf_release(&x->line);
-	buf_release(&x->check_line);
-	u64vec_release(&x->words);
-	u64vec_release(&x->grams);
-	u32vec_release(&x->shingles);
+	for (int i = 0; i < NWORKERS; i++) {
+		example_release(&x->w[i].ex);
+		buf_release(&x->w[i].prompt);
+		buf_release(&x->w[i].np);
+		buf_release(&x->w[i].nr);
+		u64vec_release(&x->w[i].words);
+		u64vec_release(&x->w[i].grams);
+	}
+	if (x->b) {
+		for (size_t i = 0; i < BATCH; i++) {
+			u32vec_release(&x->b->res[i].shingles);
+			u64vec_release(&x->b->res[i].grams);
+			buf_release(&x->b->res[i].line);
+			example_release(&x->b->res[i].ex);
+		}
+		free(x->b->keys);
+		buf_release(&x->b->text);
+		free(x->b);
+	}
 	out_release(&x->train, remove_tmp);
 	out_release(&x->val, remove_tmp);
 	free(x->tokens);
@@ -1361,14 +1476,119 @@ static void exp_release(struct exp *x, bool remove_tmp)
 	EVP_MD_CTX_free(x->state);
 }
 
+static int batch_init(struct exp *x)
+{
+	int bands = dedup_index_bands(x->dx);
+
+	if (!(x->b = calloc(1, sizeof(*x->b))))
+		return -1;
+	buf_init(&x->b->text, 0);
+	if (!(x->b->keys = malloc((size_t)BATCH * (size_t)bands * sizeof(uint64_t))))
+		return -1;
+	for (size_t i = 0; i < BATCH; i++) {
+		buf_init(&x->b->res[i].line, 0);
+		example_init(&x->b->res[i].ex);
+		x->b->res[i].keys = x->b->keys + i * (size_t)bands;
+	}
+	return 0;
+}
+
+struct job {
+	struct exp *x;
+	struct scratch *w;
+	size_t from, to;
+};
+
+static void *job_run(void *arg)
+{
+	struct job *j = arg;
+
+	for (size_t i = j->from; i < j->to; i++) {
+		j->x->b->res[i].rc = 0;
+		j->x->work(j->x, j->w, &j->x->b->rows[i], &j->x->b->res[i]);
+	}
+	return NULL;
+}
+
+/* Work on the batch on two threads, then merge it in store order. */
+static int run_batch(struct exp *x)
+{
+	struct batch *b = x->b;
+	struct job jobs[NWORKERS];
+	pthread_t t;
+	bool threaded = false;
+	size_t half = b->n / 2;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct store_export_row *r = &b->rows[i];
+		r->conversation_id = b->text.data + b->off[i][0];
+		r->user_pseudo = b->text.data + b->off[i][1];
+		r->messages = b->text.data + b->off[i][2];
+		if (r->extra)
+			r->extra = b->text.data + b->off[i][3];
+	}
+	jobs[0] = (struct job){ x, &x->w[0], 0, half };
+	jobs[1] = (struct job){ x, &x->w[1], half, b->n };
+	if (b->n >= 16 && !pthread_create(&t, NULL, job_run, &jobs[1]))
+		threaded = true;
+	job_run(&jobs[0]);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		job_run(&jobs[1]);
+	for (size_t i = 0; i < b->n && !x->failed; i++) {
+		if (b->res[i].rc)
+			fail(x, PIPE_EIO, "%s", b->res[i].err);
+		else
+			x->merge(x, &b->rows[i], &b->res[i]);
+	}
+	b->n = 0;
+	buf_reset(&b->text);
+	return x->failed;
+}
+
+static int put_str(struct buf *t, const char *s, size_t n, size_t *off)
+{
+	*off = t->len;
+	return buf_append(t, s, n) || buf_putc(t, '\0');
+}
+
+/* The store's callback: copy the row into the batch; run it when full. */
+static int batch_add(void *ctx, const struct store_export_row *r)
+{
+	struct exp *x = ctx;
+	struct batch *b = x->b;
+	size_t i = b->n;
+
+	if (++x->done % 4096 == 0)
+		progress(x, x->phase, x->done, x->phase_total);
+	b->rows[i] = *r;
+	if (put_str(&b->text, r->conversation_id, strlen(r->conversation_id), &b->off[i][0]) ||
+	    put_str(&b->text, r->user_pseudo, strlen(r->user_pseudo), &b->off[i][1]) ||
+	    put_str(&b->text, r->messages, r->messages_len, &b->off[i][2]) ||
+	    (r->extra && put_str(&b->text, r->extra, r->extra_len, &b->off[i][3])))
+		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
+	b->n++;
+	return b->n == BATCH ? run_batch(x) : 0;
+}
+
 static int scan(struct exp *x, const struct store_export_filter *f,
-		int (*cb)(void *, const struct store_export_row *), char *err, size_t errlen)
+		int (*work)(struct exp *, struct scratch *, const struct store_export_row *, struct result *),
+		int (*merge)(struct exp *, const struct store_export_row *, struct result *), const char *phase,
+		char *err, size_t errlen)
 {
 	int rc;
 
 	x->done = 0;
-	x->cursor = 0;
-	rc = store_scan_export(x->p->st, f, cb, x);
+	x->work = work;
+	x->merge = merge;
+	x->phase = phase;
+	x->phase_total = x->candidates ? x->candidates : x->total;
+	x->b->n = 0;
+	buf_reset(&x->b->text);
+	rc = store_scan_export(x->p->st, f, batch_add, x);
+	if (!rc && !x->failed && x->b->n)
+		run_batch(x);
 	if (x->failed) {
 		snprintf(err, errlen, "%s", x->err);
 		return x->fail_rc;
@@ -1377,6 +1597,7 @@ static int scan(struct exp *x, const struct store_export_filter *f,
 		snprintf(err, errlen, "%s", store_errmsg(x->p->st));
 		return PIPE_ESTORE;
 	}
+	progress(x, phase, x->phase_total, x->phase_total);
 	return PIPE_OK;
 }
 
@@ -1450,18 +1671,17 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	x.o = o;
 	x.kind = (enum format_kind)format_kind(o->format);
 	x.pairs_mode = format_is_pair(x.kind);
-	example_init(&x.ex);
 	u64map_init(&x.exact_map);
-	u64map_init(&x.member_slot);
-	buf_init(&x.line, 0);
-	buf_init(&x.check_line, 0);
-	buf_init(&x.prompt, 0);
-	buf_init(&x.np, 0);
-	buf_init(&x.nr, 0);
+	for (int i = 0; i < NWORKERS; i++) {
+		example_init(&x.w[i].ex);
+		buf_init(&x.w[i].prompt, 0);
+		buf_init(&x.w[i].np, 0);
+		buf_init(&x.w[i].nr, 0);
+	}
 	x.writing = o->out_dir != NULL;
 	x.state = EVP_MD_CTX_new();
 	x.dx = dedup_index_new(&o->dedup);
-	if (!x.state || !EVP_DigestInit_ex(x.state, EVP_sha256(), NULL) || !x.dx) {
+	if (!x.state || !EVP_DigestInit_ex(x.state, EVP_sha256(), NULL) || !x.dx || batch_init(&x)) {
 		snprintf(err, errlen, "out of memory");
 		rc = PIPE_ENOMEM;
 		goto out;
@@ -1488,9 +1708,8 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	f.min_response_chars = o->thresholds.min_response_chars;
 	/* preference pairs need the badly rated answers too */
 	f.min_rating = x.pairs_mode ? 0 : o->thresholds.min_rating;
-	if ((rc = scan(&x, &f, pass1_row, err, errlen)))
+	if ((rc = scan(&x, &f, pass1_work, pass1_merge, "analyse", err, errlen)))
 		goto out;
-	progress(&x, "analyse", x.total, x.total);
 	if ((rc = curate(&x, err, errlen)))
 		goto out;
 	/* pass 2: train n-grams, only when a validation side exists */
@@ -1506,7 +1725,7 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 			rc = PIPE_ENOMEM;
 			goto out;
 		}
-		if ((rc = scan(&x, &f, pass2_row, err, errlen)))
+		if ((rc = scan(&x, &f, pass2_work, pass2_merge, "index train", err, errlen)))
 			goto out;
 	}
 	if (x.pairs_mode && !(x.pair_ex = calloc(x.n ? x.n : 1, sizeof(struct example)))) {
@@ -1516,8 +1735,15 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	}
 	for (size_t i = 0; x.pair_ex && i < x.n; i++)
 		example_init(&x.pair_ex[i]);
-	if ((rc = scan(&x, &f, pass3_row, err, errlen)))
+	if ((rc = scan(&x, &f, pass3_work, pass3_merge, "write", err, errlen)))
 		goto out;
+	for (int i = 0; i < NWORKERS; i++) {
+		x.check.examples += x.w[i].check.examples;
+		x.check.no_system += x.w[i].check.no_system;
+		x.check.no_user += x.w[i].check.no_user;
+		for (unsigned k = 0; k < FCHK_N; k++)
+			x.check.errors[k] += x.w[i].check.errors[k];
+	}
 	if (x.pairs_mode && write_pairs(&x)) {
 		snprintf(err, errlen, "%s", x.err);
 		rc = x.fail_rc;
@@ -1525,7 +1751,6 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	}
 	if (!x.pairs_mode)
 		x.dropped[DROP_VAL_OVERLAP] = x.contam_dropped[1];
-	progress(&x, "write", x.candidates, x.candidates);
 	EVP_DigestFinal_ex(x.state, state, &sl);
 	if (x.writing && (out_finish(&x.train) || out_finish(&x.val))) {
 		snprintf(err, errlen, "cannot write to '%s': %s", o->out_dir, strerror(errno));
