@@ -23,12 +23,13 @@
  * Preference formats pair answers to the same normalised prompt whose mean
  * ratings differ by min_rating_gap or more; steps 3-5 then act on pairs.
  *
- * Three scans of one store snapshot: features of every candidate (pass 1,
- * kept in memory: about 80 bytes per row plus the shingle sets until the
- * clusters are built), the train n-grams into a Bloom filter (pass 2, only
- * when there is a validation side), and the validation check plus the
- * writing (pass 3). Rows stream in store order, so the same store and
- * options give byte-identical files. All files are written and synced
+ * Two scans of one store snapshot: features of every candidate (pass 1,
+ * kept in memory: about 100 bytes per row, a quarter of its 13-grams as
+ * 32-bit hashes, and the shingle sets until the clusters are built), then
+ * the writing (pass 2). Between them, all the decisions are made in memory.
+ * Each scan decodes rows on two threads in batches and merges them in store
+ * order, so the same store and options give byte-identical files. All files
+ * are written and synced
  * under temporary names before the first rename, so a failed export leaves
  * the previous dataset as it was.
  */
@@ -211,6 +212,9 @@ struct doc {
 	uint64_t key;            /* split group key */
 	long rating_sum, rating_count;
 	uint32_t nwords;
+	uint64_t gram_off;       /* sampled n-grams in exp.grams (32-bit hashes) */
+	uint32_t ngrams;
+	float share;             /* validation: share of its n-grams seen in train */
 	uint32_t entry;          /* in the dedup index, UINT32_MAX when none */
 	uint32_t cluster;        /* doc of the cluster's first entry */
 	uint16_t fired;          /* filter bits */
@@ -291,6 +295,8 @@ struct exp {
 	struct u64vec eval;        /* sorted n-gram hashes of the evaluation set */
 	long eval_lines, eval_ngrams;
 	struct bloom train_grams;
+	struct u32vec grams;       /* every candidate's sampled n-grams, until the check */
+	bool want_grams;
 	struct pair *pairs;
 	size_t npairs;
 	struct example *pair_ex;   /* pass 3: examples of pair members, by doc */
@@ -483,6 +489,19 @@ static int pass1_work(struct exp *x, struct scratch *w, const struct store_expor
 						  example_content(&w->ex, (size_t)w->ex.last), w->ex.m[w->ex.last].len,
 						  buf_cstr(&w->np), w->np.len, buf_cstr(&w->nr), w->nr.len, rw, nrw);
 	res->eval_hit = eval_overlaps(x, w);
+	res->grams.n = 0;
+	if (x->want_grams && !res->fired) {
+		/* the validation-vs-train check needs them after the split: a
+		 * fixed quarter, distinct, kept as 32-bit hashes */
+		size_t k = 0;
+		if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n, &res->grams))
+			return wfail(res, "%s", "out of memory");
+		for (size_t i = 0; i < res->grams.n; i++)
+			if (overlap_sampled(res->grams.v[i]))
+				res->grams.v[k++] = res->grams.v[i] >> 32;
+		res->grams.n = k;
+		overlap_unique(&res->grams);
+	}
 	res->has_keys = false;
 	if (x->pairs_mode || res->fired)
 		return 0;  /* pairs are deduplicated as pairs; filtered rows need no signature */
@@ -515,6 +534,11 @@ static int pass1_merge(struct exp *x, const struct store_export_row *r, struct r
 	d->user = norm_hash64(9, r->user_pseudo, strlen(r->user_pseudo));
 	d->fired = res->fired;
 	d->eval_hit = res->eval_hit;
+	d->gram_off = x->grams.n;
+	d->ngrams = (uint32_t)res->grams.n;
+	for (size_t i = 0; i < res->grams.n; i++)
+		if (u32vec_push(&x->grams, (uint32_t)res->grams.v[i]))
+			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	hash_state(x, r, d);
 	x->candidates++;
 	if (x->pairs_mode)
@@ -878,29 +902,46 @@ static bool train_side(const struct exp *x, const struct doc *d)
 	return d->drop == DROP_NONE && !d->val;
 }
 
-static int pass2_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
+/* Step 8 in memory: the train side's n-grams into a Bloom filter, then
+ * each validation row's share of n-grams found there. */
+static int check_val_overlap(struct exp *x)
 {
-	struct doc *d = doc_of(x, r->rowid);
-	size_t k = 0;
+	uint64_t n = 0;
+	bool any_val = false;
 
-	res->grams.n = 0;
-	if (!d || !train_side(x, d))
+	for (size_t i = 0; i < x->n; i++) {
+		if (train_side(x, &x->docs[i]))
+			n += x->docs[i].ngrams;
+		else if (in_output(x, &x->docs[i]) && x->docs[i].val)
+			any_val = true;
+	}
+	if (!any_val || !n)
 		return 0;
-	if (featurize(w, r, true, res))
-		return 1;
-	if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n, &res->grams))
-		return wfail(res, "%s", "out of memory");
-	for (size_t i = 0; i < res->grams.n; i++)
-		if (overlap_sampled(res->grams.v[i]))
-			res->grams.v[k++] = res->grams.v[i];
-	res->grams.n = k;
-	return 0;
-}
+	if (bloom_init(&x->train_grams, n))
+		return -1;
+	for (size_t i = 0; i < x->n; i++)
+		if (train_side(x, &x->docs[i]))
+			for (uint32_t k = 0; k < x->docs[i].ngrams; k++)
+				bloom_add(&x->train_grams, x->grams.v[x->docs[i].gram_off + k]);
+	for (size_t i = 0; i < x->n; i++) {
+		struct doc *d = &x->docs[i];
+		uint32_t hit = 0;
 
-static int pass2_merge(struct exp *x, const struct store_export_row *r, struct result *res)
-{
-	for (size_t i = 0; i < res->grams.n; i++)
-		bloom_add(&x->train_grams, res->grams.v[i]);
+		if (!in_output(x, d) || !d->val)
+			continue;
+		x->val_checked++;
+		for (uint32_t k = 0; k < d->ngrams; k++)
+			hit += bloom_has(&x->train_grams, x->grams.v[d->gram_off + k]);
+		d->share = d->ngrams ? (float)hit / (float)d->ngrams : 0;
+		if (d->ngrams && d->share >= x->o->overlap_threshold - 1e-6) {
+			d->drop = DROP_VAL_OVERLAP;
+			x->contam_dropped[1]++;
+			if (x->pairs_mode)
+				d->pair_member = false;
+		}
+	}
+	bloom_release(&x->train_grams);
+	u32vec_release(&x->grams);
 	return 0;
 }
 
@@ -921,26 +962,6 @@ static int add_contam(struct exp *x, const char *id, double share, bool val)
 	x->contam[x->ncontam].val = val;
 	x->ncontam++;
 	return 0;
-}
-
-/* Share of the row's distinct sampled n-grams found in the train filter. */
-static double train_overlap(const struct exp *x, struct scratch *w)
-{
-	size_t hit = 0, k = 0;
-
-	w->grams.n = 0;
-	if (overlap_ngrams(w->words.v, w->words.n, x->o->overlap_n, &w->grams))
-		return -1;
-	for (size_t i = 0; i < w->grams.n; i++)
-		if (overlap_sampled(w->grams.v[i]))
-			w->grams.v[k++] = w->grams.v[i];
-	w->grams.n = k;
-	overlap_unique(&w->grams);
-	if (!w->grams.n)
-		return 0;
-	for (size_t i = 0; i < w->grams.n; i++)
-		hit += bloom_has(&x->train_grams, w->grams.v[i]);
-	return (double)hit / (double)w->grams.n;
 }
 
 static int push_tokens(struct exp *x, long t)
@@ -970,21 +991,17 @@ static int write_line(struct exp *x, bool val, const struct buf *line, const cha
 	return 0;
 }
 
-/* Pass 3, on a worker: the validation check and the output line. */
+/* Pass 3, on a worker: the output line. */
 static int pass3_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
 {
 	struct doc *d = doc_of(x, r->rowid);
-	bool check = d && d->val && x->train_grams.bits;
 
 	res->doc = d;
-	res->share = -1;
 	buf_reset(&res->line);
 	if (!d || !in_output(x, d))
 		return 0;
-	if (featurize(w, r, check, res))
+	if (featurize(w, r, false, res))
 		return 1;
-	if (check && (res->share = train_overlap(x, w)) < 0)
-		return wfail(res, "%s", "out of memory");
 	if (x->pairs_mode) {
 		/* keep the example until both sides of its pairs are read */
 		example_release(&res->ex);
@@ -1004,19 +1021,10 @@ static int pass3_merge(struct exp *x, const struct store_export_row *r, struct r
 {
 	struct doc *d = res->doc;
 
+	if (d && d->drop == DROP_VAL_OVERLAP && add_contam(x, r->conversation_id, d->share, true))
+		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	if (!d || !in_output(x, d))
 		return 0;
-	if (res->share >= 0) {
-		x->val_checked++;
-		if (res->share >= x->o->overlap_threshold && res->share > 0) {
-			d->drop = DROP_VAL_OVERLAP;
-			x->contam_dropped[1]++;
-			if (add_contam(x, r->conversation_id, res->share, true))
-				return fail(x, PIPE_ENOMEM, "%s", "out of memory");
-			if (!x->pairs_mode)
-				return 0;
-		}
-	}
 	if (x->pairs_mode) {
 		x->pair_ex[d - x->docs] = res->ex;
 		example_init(&res->ex);
@@ -1442,6 +1450,7 @@ static void exp_release(struct exp *x, bool remove_tmp)
 	u64map_release(&x->exact_map);
 	u64vec_release(&x->eval);
 	bloom_release(&x->train_grams);
+	u32vec_release(&x->grams);
 	free(x->pairs);
 	if (x->pair_ex) {
 		for (size_t i = 0; i < x->n; i++)
@@ -1659,8 +1668,6 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	char *paths[4] = { NULL }, *tmps[4] = { NULL }, csha[65] = "";
 	json_t *report = NULL, *files, *contam = NULL;
 	bool own = false;
-	uint64_t train_words = 0;
-	long val_before = 0;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -1708,25 +1715,15 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	f.min_response_chars = o->thresholds.min_response_chars;
 	/* preference pairs need the badly rated answers too */
 	f.min_rating = x.pairs_mode ? 0 : o->thresholds.min_rating;
+	x.want_grams = o->overlap_n > 0 && o->val_fraction > 0;
 	if ((rc = scan(&x, &f, pass1_work, pass1_merge, "analyse", err, errlen)))
 		goto out;
 	if ((rc = curate(&x, err, errlen)))
 		goto out;
-	/* pass 2: train n-grams, only when a validation side exists */
-	for (size_t i = 0; i < x.n; i++) {
-		if (train_side(&x, &x.docs[i]))
-			train_words += x.docs[i].nwords / 4 + 1;  /* a quarter of the n-grams is kept */
-		else if (in_output(&x, &x.docs[i]) && x.docs[i].val)
-			val_before++;
-	}
-	if (o->overlap_n > 0 && val_before > 0 && train_words > 0) {
-		if (bloom_init(&x.train_grams, train_words)) {
-			snprintf(err, errlen, "out of memory for the overlap check");
-			rc = PIPE_ENOMEM;
-			goto out;
-		}
-		if ((rc = scan(&x, &f, pass2_work, pass2_merge, "index train", err, errlen)))
-			goto out;
+	if (o->overlap_n > 0 && check_val_overlap(&x)) {
+		snprintf(err, errlen, "out of memory for the overlap check");
+		rc = PIPE_ENOMEM;
+		goto out;
 	}
 	if (x.pairs_mode && !(x.pair_ex = calloc(x.n ? x.n : 1, sizeof(struct example)))) {
 		snprintf(err, errlen, "out of memory");
