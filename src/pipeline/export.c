@@ -991,8 +991,8 @@ static int write_line(struct exp *x, bool val, const struct buf *line, const cha
 	return 0;
 }
 
-/* Pass 3, on a worker: the output line. */
-static int pass3_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
+/* Pass 2, on a worker: the output line. */
+static int pass2_work(struct exp *x, struct scratch *w, const struct store_export_row *r, struct result *res)
 {
 	struct doc *d = doc_of(x, r->rowid);
 
@@ -1017,7 +1017,7 @@ static int pass3_work(struct exp *x, struct scratch *w, const struct store_expor
 	return 0;
 }
 
-static int pass3_merge(struct exp *x, const struct store_export_row *r, struct result *res)
+static int pass2_merge(struct exp *x, const struct store_export_row *r, struct result *res)
 {
 	struct doc *d = res->doc;
 
@@ -1035,7 +1035,7 @@ static int pass3_merge(struct exp *x, const struct store_export_row *r, struct r
 	return write_line(x, d->val, &res->line, r->conversation_id);
 }
 
-/* After pass 3 in the preference formats: write the pairs in chosen order. */
+/* After pass 2 in the preference formats: write the pairs in chosen order. */
 static int write_pairs(struct exp *x)
 {
 	struct buf line = BUF_INIT;
@@ -1732,7 +1732,7 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	}
 	for (size_t i = 0; x.pair_ex && i < x.n; i++)
 		example_init(&x.pair_ex[i]);
-	if ((rc = scan(&x, &f, pass3_work, pass3_merge, "write", err, errlen)))
+	if ((rc = scan(&x, &f, pass2_work, pass2_merge, "write", err, errlen)))
 		goto out;
 	for (int i = 0; i < NWORKERS; i++) {
 		x.check.examples += x.w[i].check.examples;
