@@ -262,11 +262,9 @@ struct result {
 	bool eval_hit, has_keys;
 	struct u32vec shingles;
 	uint64_t *keys;          /* bands values, in the batch's key block */
+	struct u64vec grams;     /* a quarter of its 13-grams, distinct */
 	/* pass 2 */
-	struct u64vec grams;
-	/* pass 3 */
 	struct doc *doc;
-	double share;            /* of the validation row's n-grams in train; -1 unchecked */
 	struct buf line;
 	long tokens;
 	struct example ex;       /* preference formats: the decoded row */
@@ -299,7 +297,7 @@ struct exp {
 	bool want_grams;
 	struct pair *pairs;
 	size_t npairs;
-	struct example *pair_ex;   /* pass 3: examples of pair members, by doc */
+	struct example *pair_ex;   /* pass 2: examples of pair members, by doc */
 	/* the rows of one batch and the two workers that share it */
 	struct batch *b;
 	struct scratch w[NWORKERS];
