@@ -366,7 +366,8 @@ int dedup_index_cluster(struct dedup_index *x, uint32_t *cluster, struct dedup_s
 			goto out;
 	free(x->keys);
 	x->keys = NULL;
-	qsort(pairs.v, pairs.n, sizeof(uint64_t), cmp_u64);
+	if (pairs.n)
+		qsort(pairs.v, pairs.n, sizeof(uint64_t), cmp_u64);
 	for (size_t i = 0; i < pairs.n; i++)
 		if (!w || pairs.v[w - 1] != pairs.v[i])
 			pairs.v[w++] = pairs.v[i];

@@ -156,18 +156,22 @@ static bool raw_error_opening(const char *r, size_t n)
 	return false;
 }
 
-/* The answer is an error message: it opens with "error" or an error
- * phrase, or it is short, holds an error phrase and the question was not
- * about an error (a short answer explaining a 429 is fine). */
+/* The answer is an error message: it opens like an error report or with
+ * an error phrase, or it is short, holds an error phrase and the question
+ * was not about an error (a short answer explaining a 429 is fine). */
 static bool is_error_message(const struct filter_config *c, const char *r, size_t rlen, const char *np, size_t npl,
 			     const char *nr, size_t n)
 {
-	bool opens = raw_error_opening(r, rlen) || has_phrase(nr, n < 40 ? n : 40, error_phrases);
+	bool opens = raw_error_opening(r, rlen);
 
-	if ((long)rlen > c->error_max_chars)
-		return opens && has_phrase(nr, n < 48 ? n : 48, error_phrases);
+	for (size_t i = 0; !opens && error_phrases[i]; i++) {
+		size_t m = strlen(error_phrases[i]);
+		opens = n >= m && !memcmp(nr, error_phrases[i], m) && (n == m || nr[m] == ' ');
+	}
 	if (opens)
 		return true;
+	if ((long)rlen > c->error_max_chars)
+		return false;
 	return has_phrase(nr, n, error_phrases) && !has_words(np, npl, "error") && !has_words(np, npl, "errors") &&
 	       !has_phrase(np, npl, error_phrases);
 }

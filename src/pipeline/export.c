@@ -1210,7 +1210,8 @@ static json_t *token_json(struct exp *x)
 	json_t *t = json_object();
 	double sum = 0;
 
-	qsort(x->tokens, x->ntokens, sizeof(long), cmp_long);
+	if (x->ntokens)
+		qsort(x->tokens, x->ntokens, sizeof(long), cmp_long);
 	for (size_t i = 0; i < x->ntokens; i++)
 		sum += (double)x->tokens[i];
 	json_object_set_new(t, "estimate", json_string("approximate: a quarter of each word's characters "
@@ -1637,7 +1638,8 @@ static int curate(struct exp *x, char *err, size_t errlen)
 	if (x->pairs_mode) {
 		if (build_pairs(x))
 			goto nomem;
-		qsort(x->pairs, x->npairs, sizeof(struct pair), cmp_pair);
+		if (x->npairs)
+			qsort(x->pairs, x->npairs, sizeof(struct pair), cmp_pair);
 	} else if (apply_clusters(x) || cap_prompts(x)) {
 		goto nomem;
 	}
