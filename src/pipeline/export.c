@@ -20,8 +20,10 @@
  *      existing group move nothing
  *   7. decontamination: rows sharing an n-gram with the evaluation set
  *   8. validation rows whose n-grams are mostly (overlap_threshold) in train
- * Preference formats pair answers to the same normalised prompt whose mean
- * ratings differ by min_rating_gap or more; steps 3-5 then act on pairs.
+ * Preference formats pair answers to the same prompt (near-duplicate
+ * prompts included: the MinHash index then holds the prompts alone) whose
+ * mean ratings differ by min_rating_gap or more; steps 3-5 then act on
+ * pairs (identical pairs, the per-prompt cap).
  *
  * Two scans of one store snapshot: features of every candidate (pass 1,
  * kept in memory: about 100 bytes per row, a quarter of its 13-grams as
@@ -501,9 +503,12 @@ static int pass1_work(struct exp *x, struct scratch *w, const struct store_expor
 		overlap_unique(&res->grams);
 	}
 	res->has_keys = false;
-	if (x->pairs_mode || res->fired)
-		return 0;  /* pairs are deduplicated as pairs; filtered rows need no signature */
-	if (dedup_shingles(w->words.v, w->words.n, x->o->dedup.shingle, &res->shingles))
+	if (!x->pairs_mode && res->fired)
+		return 0;  /* filtered rows need no signature */
+	/* preference pairs group answers by near-duplicate prompt: sign the
+	 * prompt alone; otherwise the (prompt, response) pair */
+	if (dedup_shingles(w->words.v, x->pairs_mode ? w->resp_words : w->words.n, x->o->dedup.shingle,
+			   &res->shingles))
 		return wfail(res, "%s", "out of memory");
 	dedup_index_keys(x->dx, res->shingles.v, res->shingles.n, w->sig, res->keys);
 	res->has_keys = true;
@@ -539,8 +544,16 @@ static int pass1_merge(struct exp *x, const struct store_export_row *r, struct r
 			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	hash_state(x, r, d);
 	x->candidates++;
-	if (x->pairs_mode)
+	if (x->pairs_mode) {
+		/* every rated answer joins the prompt index (unrated ones pair with nothing) */
+		if (!r->rating_count)
+			return 0;
+		if (!res->has_keys || dedup_index_add_keys(x->dx, res->shingles.v, res->shingles.n, res->keys) ||
+		    add_entry(x, idx))
+			return fail(x, PIPE_ENOMEM, "%s", "out of memory");
+		d->entry = (uint32_t)(x->nentry - 1);
 		return 0;
+	}
 	if (d->fired) {
 		d->drop = DROP_FILTER;
 		return 0;
@@ -607,6 +620,26 @@ static int apply_clusters(struct exp *x)
 		}
 	free(cl);
 	free(best);
+	return 0;
+}
+
+/* Preference formats: near-duplicate prompts (clusters of the prompt
+ * index) share the prompt key of their cluster's first row. */
+static int prompt_clusters(struct exp *x)
+{
+	uint32_t *cl = malloc((x->nentry ? x->nentry : 1) * sizeof(uint32_t));
+
+	if (!cl || dedup_index_cluster(x->dx, cl, &x->dstats)) {
+		free(cl);
+		return -1;
+	}
+	for (size_t e = 0; e < x->nentry; e++) {
+		struct doc *d = &x->docs[x->entry_doc[e]];
+
+		d->cluster = x->entry_doc[cl[e]];
+		d->prompt = x->docs[d->cluster].prompt;  /* the first entry keeps its own */
+	}
+	free(cl);
 	return 0;
 }
 
@@ -1636,6 +1669,10 @@ static int curate(struct exp *x, char *err, size_t errlen)
 			x->filter_counts[k] += (x->docs[i].fired >> k) & 1;
 	progress(x, "deduplicate", 0, 0);
 	if (x->pairs_mode) {
+		/* answers to near-duplicate prompts count as answers to one
+		 * prompt: each takes its cluster's first prompt key */
+		if (prompt_clusters(x))
+			goto nomem;
 		if (build_pairs(x))
 			goto nomem;
 		if (x->npairs)

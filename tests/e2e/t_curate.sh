@@ -193,12 +193,15 @@ if [ "$(jget x-t/manifest.json tokens over_max_tokens)" -gt 0 ]; then ok; else n
 # --- preference pairs from ratings
 cat > p.py <<'PY'
 import json
-q = "How should I paginate a large SQL table without OFFSET getting slower on every page?"
+q = "How should I paginate a large SQL table without OFFSET getting slower on every page of the admin dashboard we built last year?"
 ans = {"A": "Use keyset pagination: remember the last id and query WHERE id > :last ORDER BY id LIMIT 50, which stays fast on every page.",
        "B": "You can add an index on the sort column; OFFSET still reads the skipped rows, so deep pages remain somewhat slow.",
        "C": "Just use OFFSET with a bigger LIMIT, it will be fine for any size of table and there is nothing else to do here."}
 for k, a in ans.items():
     print(json.dumps({"conversation_id": "q1-" + k, "user_id": "u" + k, "question": q, "answer": a}))
+# the same question, one word changed (prompt 5-gram Jaccard ~0.89): answers to it pair with the ones above
+print(json.dumps({"conversation_id": "q1-E", "user_id": "uE", "question": q.replace("last year", "last month"),
+                  "answer": "Keyset (seek) pagination: ORDER BY id and filter id > the last id you returned; an index on id makes every page cost the same."}))
 # the same answer twice with different ratings is no preference
 same = "Set the header in the middleware of your framework so that every response carries it, then restart the service."
 for k in ("x", "y"):
@@ -211,25 +214,28 @@ PY
 python3 p.py > p.jsonl
 X init --store p.db > /dev/null
 X log -q --store p.db p.jsonl 2>/dev/null
-for r in "q1-A 5" "q1-B 2" "q1-C 1" "q2-x 5" "q2-y 1" "q3-s 5" "q3-t 4"; do set -- $r; X feedback --store p.db "$1" "$2" > /dev/null; done
+for r in "q1-A 5" "q1-B 2" "q1-C 1" "q1-E 5" "q2-x 5" "q2-y 1" "q3-s 5" "q3-t 4"; do set -- $r; X feedback --store p.db "$1" "$2" > /dev/null; done
 X export --store p.db --out po --format dpo-openai --overlap-ngram 0 --val-fraction 0 > po.txt; eq "dpo-openai" $? 0
 X export --store p.db --out pt --format dpo-trl --overlap-ngram 0 --val-fraction 0 > /dev/null; eq "dpo-trl" $? 0
 python3 - <<'PY' && ok || not_ok "preference pairs"
 import json
 o = [json.loads(l) for l in open("po/train.jsonl")]
 t = [json.loads(l) for l in open("pt/train.jsonl")]
-assert len(o) == 1 and len(t) == 1, (len(o), len(t))
-assert set(o[0]) == {"input", "preferred_output", "non_preferred_output"}
-assert o[0]["input"]["messages"][-1]["role"] == "user"
-assert o[0]["preferred_output"][0]["content"].startswith("Use keyset") and o[0]["non_preferred_output"][0]["content"].startswith("Just use OFFSET")
-assert set(t[0]) == {"prompt", "chosen", "rejected"} and t[0]["chosen"][0]["role"] == "assistant"
-assert t[0]["rejected"][0]["content"].startswith("Just use OFFSET")
+# best with worst over the near-duplicate prompts: the newer of A and E
+# (both 5 stars) with C (1 star), the other with B (2 stars)
+assert len(o) == 2 and len(t) == 2, (len(o), len(t))
+assert all(set(p) == {"input", "preferred_output", "non_preferred_output"} for p in o)
+assert all(p["input"]["messages"][-1]["role"] == "user" for p in o)
+got = {(p["preferred_output"][0]["content"][:8], p["non_preferred_output"][0]["content"][:8]) for p in o}
+assert got == {("Keyset (", "Just use"), ("Use keys", "You can ")}, got
+assert all(set(p) == {"prompt", "chosen", "rejected"} and p["chosen"][0]["role"] == "assistant" for p in t)
+assert {p["rejected"][0]["content"][:8] for p in t} == {"Just use", "You can "}
 m = json.load(open("po/manifest.json"))
-assert m["counts"]["pairs"] == 1 and m["checks"]["error_total"] == 0
+assert m["counts"]["pairs"] == 2 and m["checks"]["error_total"] == 0
 PY
-contains "pairs summary" po.txt "1 preference pairs"
+contains "pairs summary" po.txt "2 preference pairs"
 X export --store p.db --out p1 --format dpo-trl --overlap-ngram 0 --val-fraction 0 --min-rating-gap 1 > /dev/null
-eq "gap 1 pairs more" "$(wc -l < p1/train.jsonl)" 2
+eq "gap 1 pairs more" "$(wc -l < p1/train.jsonl)" 3
 
 # --- split: groups by user never straddle; stable when rows are added
 X export --out s1 --format sharegpt --split-by-user --overlap-ngram 0 --val-fraction 0.3 > /dev/null
