@@ -713,7 +713,8 @@ static bool is_pair_candidate(const struct doc *d)
 }
 
 /*
- * Preference pairs: within one normalised prompt, the best chosen answers
+ * Preference pairs: within one prompt key (the normalised prompt, or its
+ * near-duplicate cluster's, see prompt_clusters), the best chosen answers
  * (rated at least min_rating, no filter fired) meet the worst answers,
  * best with worst, while the gap is at least min_rating_gap and the two
  * answers differ; every answer is used once.
