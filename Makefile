@@ -4,7 +4,7 @@
 # `make SANITIZE=1` builds into build-asan/ with ASan+UBSan.
 
 CC      ?= cc
-PKGS    := jansson sqlite3 libcrypto libhs libpcre2-8 libmicrohttpd tree-sitter
+PKGS    := jansson sqlite3 libcrypto libhs libpcre2-8 libmicrohttpd tree-sitter icu-uc
 VERSION := 0.1.0
 
 ifeq ($(SANITIZE),1)

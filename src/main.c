@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "stats",    cmd_stats,    cmd_stats_usage,    "collection, feedback, quality, language and PII statistics" },
 	{ "progress", cmd_progress, cmd_progress_usage, "progress toward the high-quality goal, rate and ETA" },
 	{ "export",   cmd_export,   cmd_export_usage,   "write the high-quality examples as a fine-tuning dataset" },
+	{ "curate",   cmd_curate,   cmd_curate_usage,   "report what export's curation would do (dedup, filters, split), writing nothing" },
 	{ "show",     cmd_show,     cmd_show_usage,     "print one stored conversation with its ratings and verdict" },
 	{ "synth",    cmd_synth,    cmd_synth_usage,    "generate realistic synthetic conversations for tests and benchmarks" },
 	{ "serve",    cmd_serve,    cmd_serve_usage,    "serve the collection HTTP API (conversations, feedback, stats)" },

@@ -28,6 +28,7 @@ CMD_DECLARE(apikey);
 CMD_DECLARE(erase);
 CMD_DECLARE(purge);
 CMD_DECLARE(eval);
+CMD_DECLARE(curate);
 
 enum {
 	EXIT_OK = 0,

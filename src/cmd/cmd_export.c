@@ -1,6 +1,7 @@
-/* cmd_export: write the high-quality examples as a fine-tuning dataset. */
+/* cmd_export: curate the stored examples and write a fine-tuning dataset. */
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
+#include "cmd/curate_opts.h"
 #include "core/format.h"
 #include "pipeline/pipeline.h"
 
@@ -10,50 +11,50 @@
 const char cmd_export_usage[] =
 	"usage: cerberus export --out DIR [OPTIONS]\n"
 	"\n"
-	"Write the high-quality examples as DIR/train.jsonl and DIR/validation.jsonl\n"
-	"in OpenAI chat fine-tuning format ({\"messages\":[...]} per line), and\n"
-	"DIR/manifest.json (counts, thresholds, split rule and seed, sha256 of each file).\n"
-	"The split is by conversation and deterministic: the same store and options\n"
-	"give byte-identical files, and adding conversations never moves one between\n"
-	"train and validation.\n"
+	"Curate the high-quality examples and write DIR/train.jsonl and\n"
+	"DIR/validation.jsonl in the chosen format, DIR/contamination.json (what the\n"
+	"overlap checks dropped) and DIR/manifest.json (options, counts removed by each\n"
+	"step, dedup parameters, split rule, token statistics, the OpenAI checks of the\n"
+	"output, sha256 of each file and of the store state). Steps: the quality\n"
+	"criteria, heuristic filters, exact and near-duplicate removal (MinHash over word\n"
+	"5-grams, LSH, verified by exact Jaccard), a per-prompt cap, a leak-free split\n"
+	"(groups by conversation, prompt, near-duplicate cluster and optionally user,\n"
+	"assigned by a hash of the group key: deterministic and stable as data is added),\n"
+	"decontamination and a 13-gram check of validation against train.\n"
+	"`cerberus curate --report` explains the same run without writing a dataset.\n"
+	"Exit status 1 when the output fails the OpenAI checks.\n"
 	"\n"
 	"Options:\n"
 	CLI_STORE_HELP
 	CLI_THRESHOLD_HELP
 	"  --out DIR            output directory (created if missing)\n"
-	"  --format NAME        openai (default)\n"
-	"  --val-fraction F     share of conversations in validation (default 0.1)\n"
-	"  --seed N             split seed (default 0)\n"
+	CURATE_HELP
 	"\n"
-	"Example:\n"
-	"  cerberus export --out dataset/ --val-fraction 0.05 --seed 7\n";
+	"Examples:\n"
+	"  cerberus export --out dataset/ --val-fraction 0.05 --seed 7\n"
+	"  cerberus export --out prefs/ --format dpo-trl --decontaminate humaneval.jsonl\n";
 
-enum { OPT_OUT = OPT_CMD_BASE, OPT_FORMAT, OPT_VAL, OPT_SEED };
+enum { OPT_OUT = OPT_CMD_BASE };
 
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_STORE_OPTIONS,
 		CLI_THRESHOLD_OPTIONS,
+		CURATE_OPTIONS,
 		{ "out", required_argument, NULL, OPT_OUT },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "val-fraction", required_argument, NULL, OPT_VAL },
-		{ "seed", required_argument, NULL, OPT_SEED },
 		{ 0 }
 	};
 	struct pipeline_options po;
 	struct pipeline *p;
-	struct export_options o = { 0 };
+	struct export_options o;
 	struct export_result res;
 	char err[512];
-	long seed = 0;
-	int c, rc;
+	int c, rc, bar = 1;
 
 	if ((rc = cli_pipeline_defaults("export", &po)))
 		return rc;
-	quality_thresholds_default(&o.thresholds);
-	o.format = "openai";
-	o.val_fraction = 0.1;
+	export_options_default(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -62,21 +63,12 @@ int cmd_export(int argc, char **argv)
 		case OPT_OUT:
 			o.out_dir = optarg;
 			break;
-		case OPT_FORMAT:
-			if (!format_known(optarg))
-				return cli_usage_error("export", "unknown format '%s' (known: openai)", optarg);
-			o.format = optarg;
-			break;
-		case OPT_VAL:
-			if (!cli_parse_double(optarg, 0, 1, &o.val_fraction))
-				return cli_usage_error("export", "--val-fraction: expected a number from 0 to 1");
-			break;
-		case OPT_SEED:
-			if (!cli_parse_long(optarg, 0, 0x7fffffffffffffffL, &seed))
-				return cli_usage_error("export", "--seed: expected a non-negative integer");
+		case OPT_CUR_NO_PROGRESS:
+			bar = 0;
 			break;
 		default:
-			if (cli_common_option("export", c, optarg, &po, &o.thresholds, &rc)) {
+			if (curate_option("export", c, optarg, &o, &rc) ||
+			    cli_common_option("export", c, optarg, &po, &o.thresholds, &rc)) {
 				if (rc)
 					return rc;
 				break;
@@ -88,7 +80,7 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
 	if (!o.out_dir || !*o.out_dir)
 		return cli_usage_error("export", "--out DIR is required");
-	o.seed = (uint64_t)seed;
+	curate_progress_setup(&o, bar);
 	if ((rc = cli_open(&po, &p)))
 		return rc;
 	if (pipeline_export(p, &o, &res, err, sizeof(err))) {
@@ -96,8 +88,19 @@ int cmd_export(int argc, char **argv)
 		pipeline_close(p);
 		return EXIT_DATA;
 	}
-	printf("exported %ld high-quality examples of %ld conversations: %ld train, %ld validation -> %s/\n",
-	       res.train + res.validation, res.considered, res.train, res.validation, o.out_dir);
+	if (format_is_pair((enum format_kind)format_kind(o.format)))
+		printf("exported %ld preference pairs from %ld conversations: %ld train, %ld validation -> %s/\n",
+		       res.train + res.validation, res.considered, res.train, res.validation, o.out_dir);
+	else
+		printf("exported %ld examples of %ld conversations (%ld failed the quality criteria, %ld removed by "
+		       "curation): %ld train, %ld validation -> %s/\n",
+		       res.train + res.validation, res.considered, res.rejected, res.removed, res.train,
+		       res.validation, o.out_dir);
+	json_decref(res.report);
 	pipeline_close(p);
+	if (res.check_errors) {
+		cli_error("the output failed the OpenAI data checks %ld times (see manifest.json)", res.check_errors);
+		return EXIT_DATA;
+	}
 	return EXIT_OK;
 }

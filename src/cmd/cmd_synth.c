@@ -28,7 +28,8 @@ const char cmd_synth_usage[] =
 	"usage: cerberus synth [--count N] [--seed S] [--days D] [--now TIME]\n"
 	"                      [--shape mixed|messages|simple] [--feedback FILE]\n"
 	"                      [--pii-rate F] [--short-rate F] [--incomplete-rate F]\n"
-	"                      [--dup-rate F] [--hard-negative-rate F]\n"
+	"                      [--dup-rate F] [--near-dup-rate F] [--near-dup-sim S]\n"
+	"                      [--hard-negative-rate F]\n"
 	"                      [--feedback-rate F] [--users N] [--start I] [--jobs N]\n"
 	"\n"
 	"Write N synthetic developer-assistant conversations to standard output, one\n"
@@ -57,6 +58,10 @@ const char cmd_synth_usage[] =
 	"                       message (default 0.05)\n"
 	"  --dup-rate F         share repeating an earlier line's question and answer\n"
 	"                       exactly, under a new id (default 0)\n"
+	"  --near-dup-rate F    share varying an earlier line: words replaced so that the\n"
+	"                       Jaccard similarity of the word 5-gram sets of question and\n"
+	"                       answer is about --near-dup-sim (default 0)\n"
+	"  --near-dup-sim S     that similarity, above 0 and at most 1 (default 0.85)\n"
 	"  --hard-negative-rate F  share of PII-free lines with look-alikes that are not\n"
 	"                       PII: versions, private IPs, SHAs, UUIDs (default 0.2)\n"
 	"  --users N            size of the user pool, zipf-distributed (default 200)\n"
@@ -71,7 +76,7 @@ const char cmd_synth_usage[] =
 enum {
 	OPT_COUNT = OPT_CMD_BASE, OPT_SEED, OPT_DAYS, OPT_SYNTH_NOW, OPT_SHAPE,
 	OPT_FEEDBACK, OPT_FEEDBACK_RATE, OPT_PII_RATE, OPT_SHORT_RATE,
-	OPT_INCOMPLETE_RATE, OPT_DUP_RATE, OPT_HARD_NEGATIVE_RATE, OPT_USERS,
+	OPT_INCOMPLETE_RATE, OPT_DUP_RATE, OPT_NEAR_DUP_RATE, OPT_NEAR_DUP_SIM, OPT_HARD_NEGATIVE_RATE, OPT_USERS,
 	OPT_START, OPT_JOBS,
 };
 
@@ -87,6 +92,8 @@ static const struct option long_options[] = {
 	{ "short-rate", required_argument, NULL, OPT_SHORT_RATE },
 	{ "incomplete-rate", required_argument, NULL, OPT_INCOMPLETE_RATE },
 	{ "dup-rate", required_argument, NULL, OPT_DUP_RATE },
+	{ "near-dup-rate", required_argument, NULL, OPT_NEAR_DUP_RATE },
+	{ "near-dup-sim", required_argument, NULL, OPT_NEAR_DUP_SIM },
 	{ "hard-negative-rate", required_argument, NULL, OPT_HARD_NEGATIVE_RATE },
 	{ "users", required_argument, NULL, OPT_USERS },
 	{ "start", required_argument, NULL, OPT_START },
@@ -326,6 +333,15 @@ int cmd_synth(int argc, char **argv)
 		case OPT_DUP_RATE:
 			if (!parse_rate(optarg, &o.dup_rate))
 				return cli_usage_error("synth", "--dup-rate wants 0..1, not '%s'", optarg);
+			break;
+		case OPT_NEAR_DUP_RATE:
+			if (!parse_rate(optarg, &o.near_dup_rate))
+				return cli_usage_error("synth", "--near-dup-rate wants 0..1, not '%s'", optarg);
+			break;
+		case OPT_NEAR_DUP_SIM:
+			if (!parse_rate(optarg, &o.near_dup_sim) || !(o.near_dup_sim > 0))
+				return cli_usage_error("synth", "--near-dup-sim wants a number above 0 and at most 1, not '%s'",
+						       optarg);
 			break;
 		case OPT_HARD_NEGATIVE_RATE:
 			if (!parse_rate(optarg, &o.hard_negative_rate))

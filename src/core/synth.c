@@ -19,6 +19,8 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
+#include <jansson.h>
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,7 +53,7 @@ static inline uint64_t rng_next(struct rng *r)
 	return mix64(r->s);
 }
 
-enum { STREAM_LINE = 1, STREAM_CONTENT = 2, STREAM_FEEDBACK = 3 };
+enum { STREAM_LINE = 1, STREAM_CONTENT = 2, STREAM_FEEDBACK = 3, STREAM_NEAR = 4 };
 
 static void rng_seed(struct rng *r, uint64_t seed, uint64_t index, uint64_t stream)
 {
@@ -3535,9 +3537,32 @@ static uint64_t content_source(const struct synth_opts *o, uint64_t index)
 	return k;
 }
 
+/* Whether content index c is a near duplicate, and of which earlier
+ * content (*base, never itself a near duplicate). */
+static bool near_plan(const struct synth_opts *o, uint64_t c, uint64_t *base)
+{
+	struct rng r;
+	bool near = false;
+
+	while (c > 0 && o->near_dup_rate > 0) {
+		uint64_t j;
+
+		rng_seed(&r, o->seed, c, STREAM_NEAR);
+		if (!rng_chance(&r, o->near_dup_rate))
+			break;
+		j = (uint64_t)(rng_unit(&r) * (double)c);
+		c = content_source(o, j < c ? j : c - 1);
+		near = true;
+	}
+	*base = c;
+	return near;
+}
+
 /* Per-line decisions that don't belong to the content. */
 struct lplan {
 	uint64_t src;
+	bool near;            /* the content of base with words replaced */
+	uint64_t base;
 	unsigned user;
 	int64_t created_at;
 	const char *client, *model;
@@ -3550,6 +3575,7 @@ static void plan_line(const struct synth_opts *o, uint64_t index, struct lplan *
 	double u;
 
 	l->src = content_source(o, index);
+	l->near = near_plan(o, l->src, &l->base);
 	rng_seed(&r, o->seed, index, STREAM_LINE);
 	rng_next(&r);  /* the draws content_source made */
 	rng_next(&r);
@@ -4197,6 +4223,147 @@ static void write_metadata(struct gen *g, const struct synth_opts *o, const stru
 }
 
 /* ------------------------------------------------------------------ */
+/* near duplicates                                                     */
+
+/* Words (runs of ASCII letters) in s. */
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; s[i]; i++)
+		if (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') && (i == 0 || !(((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z'))))
+			n++;
+	return n;
+}
+
+/* A new string: s with every stride-th word (from phase) replaced by a
+ * made-up word. */
+static char *replace_words(const char *s, double stride, double phase, struct rng *r)
+{
+	struct buf b = BUF_INIT;
+	size_t w = 0, i = 0;
+	double next = phase;
+
+	while (s[i]) {
+		bool letter = ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z');
+
+		if (!letter) {
+			buf_putc(&b, s[i++]);
+			continue;
+		}
+		size_t j = i;
+		while (((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
+			j++;
+		if (stride > 0 && (double)w >= next) {
+			static const char cons[] = "bcdfghjklmnpqrstvwxz", vow[] = "aeiou";
+			unsigned len = 3 + rng_below(r, 3);
+
+			for (unsigned k = 0; k < len; k++)
+				buf_putc(&b, k % 2 ? vow[rng_below(r, 5)] : cons[rng_below(r, 20)]);
+			buf_puts(&b, "q");  /* no English word ends so: never an existing word */
+			next += stride;
+		} else {
+			buf_append(&b, s + i, j - i);
+		}
+		w++;
+		i = j;
+	}
+	return buf_detach(&b);
+}
+
+/* The texts that dedup compares: user turns, the context and the final
+ * answer (simple shape: question, context, answer). */
+static size_t near_targets(json_t *line, json_t **t, size_t max)
+{
+	json_t *msgs = json_object_get(line, "messages"), *m, *last = NULL;
+	size_t n = 0, i;
+
+	if (json_is_array(msgs)) {
+		json_array_foreach(msgs, i, m) {
+			const char *role = json_string_value(json_object_get(m, "role"));
+			if (role && !strcmp(role, "user") && n < max)
+				t[n++] = m;
+			if (role && !strcmp(role, "assistant"))
+				last = m;
+		}
+		if (last && n < max)
+			t[n++] = last;
+		return n;
+	}
+	t[n++] = line;  /* the simple shape: fields of the line itself */
+	return n;
+}
+
+/*
+ * Turn the line written at out[start..] into a near duplicate of its base
+ * content: replace evenly spaced words so that the Jaccard similarity of
+ * the word 5-gram sets is about near_dup_sim. With N words and m
+ * replacements at least 5 words apart, 5m shingles change on each side:
+ * J = (N - 4 - 5m) / (N - 4 + 5m), so m = (N - 4)(1 - s) / (5 (1 + s)).
+ */
+static int near_mutate(const struct synth_opts *o, const struct lplan *l, struct buf *out, size_t start)
+{
+	static const char *const simple_keys[] = { "question", "context", "answer" };
+	json_t *line, *t[64], *meta, *syn;
+	json_error_t je;
+	struct rng r;
+	size_t nt, words = 0;
+	double m, stride, phase;
+	char *text, id[64];
+	int rc = BUF_NOMEM;
+
+	line = json_loadb(out->data + start, out->len - start, 0, &je);
+	if (!line)
+		return BUF_NOMEM;
+	nt = near_targets(line, t, 64);
+	bool simple = nt == 1 && t[0] == line;
+	for (size_t k = 0; k < (simple ? 3 : nt); k++) {
+		const char *v = json_string_value(json_object_get(simple ? line : t[k], simple ? simple_keys[k] : "content"));
+		words += v ? count_words(v) : 0;
+	}
+	m = words > 4 ? (double)(words - 4) * (1.0 - o->near_dup_sim) / (5.0 * (1.0 + o->near_dup_sim)) : 0;
+	stride = m >= 0.5 ? (double)words / m : 0;
+	rng_seed(&r, o->seed, l->src, STREAM_NEAR + 1);
+	phase = stride > 0 ? rng_unit(&r) * stride : 0;
+	/* one running word position over all the texts */
+	for (size_t k = 0; k < (simple ? 3 : nt) && stride > 0; k++) {
+		json_t *obj = simple ? line : t[k];
+		const char *key = simple ? simple_keys[k] : "content";
+		const char *v = json_string_value(json_object_get(obj, key));
+		size_t wn;
+
+		if (!v)
+			continue;
+		wn = count_words(v);
+		text = replace_words(v, stride, phase, &r);
+		if (!text)
+			goto out;
+		json_object_set_new(obj, key, json_string(text));
+		free(text);
+		/* carry the phase into the next text */
+		phase -= (double)wn;
+		while (phase < 0)
+			phase += stride;
+	}
+	meta = json_object_get(line, "metadata");
+	syn = json_object_get(meta, "synth");
+	if (syn) {
+		synth_conversation_id(o, l->base, id, sizeof id);
+		json_object_set_new(syn, "near_dup_of", json_string(id));
+		json_object_set_new(syn, "near_dup_sim", json_real(o->near_dup_sim));
+	}
+	text = json_dumps(line, JSON_COMPACT);
+	if (!text)
+		goto out;
+	out->len = start;
+	rc = buf_puts(out, text);
+	free(text);
+out:
+	json_decref(line);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* public API                                                          */
 
 void synth_opts_default(struct synth_opts *o)
@@ -4210,6 +4377,8 @@ void synth_opts_default(struct synth_opts *o)
 	o->short_rate = 0.08;
 	o->incomplete_rate = 0.05;
 	o->dup_rate = 0;
+	o->near_dup_rate = 0;
+	o->near_dup_sim = 0.85;
 	o->hard_negative_rate = 0.20;
 	o->feedback_rate = 0.60;
 	o->users = 200;
@@ -4228,7 +4397,8 @@ int synth_opts_check(const struct synth_opts *o)
 	if (!o || o->days < 1 || o->days > 36500 || o->users < 1 ||
 	    o->shape < SYNTH_SHAPE_MIXED || o->shape > SYNTH_SHAPE_SIMPLE ||
 	    !rate_ok(o->pii_rate) || !rate_ok(o->short_rate) ||
-	    !rate_ok(o->incomplete_rate) || !rate_ok(o->dup_rate) ||
+	    !rate_ok(o->incomplete_rate) || !rate_ok(o->dup_rate) || !rate_ok(o->near_dup_rate) ||
+	    !(o->near_dup_sim > 0 && o->near_dup_sim <= 1) ||
 	    !rate_ok(o->hard_negative_rate) || !rate_ok(o->feedback_rate) ||
 	    o->now > hi || o->now - (int64_t)o->days * 86400 < lo)
 		return SYNTH_BAD_OPTS;
@@ -4263,6 +4433,7 @@ int synth_conversation(const struct synth_opts *o, uint64_t index, struct buf *o
 	struct gen g;
 	struct buf scratch = BUF_INIT;
 	char tmp[96], ts[21];
+	size_t start;
 	int rc;
 
 	if ((rc = synth_opts_check(o)))
@@ -4270,8 +4441,9 @@ int synth_conversation(const struct synth_opts *o, uint64_t index, struct buf *o
 	if (!props)
 		props = &local;
 	memset(props, 0, sizeof *props);
+	start = out->len;
 	plan_line(o, index, &l);
-	plan_content(o, l.src, &r, &c);
+	plan_content(o, l.near ? l.base : l.src, &r, &c);
 
 	memset(&g, 0, sizeof g);
 	g.out = out;
@@ -4285,6 +4457,8 @@ int synth_conversation(const struct synth_opts *o, uint64_t index, struct buf *o
 	props->index = index;
 	props->dup = l.src != index;
 	props->dup_of = l.src;
+	props->near_dup = l.near;
+	props->near_dup_of = l.base;
 	props->shape = c.shape;
 	props->topic = g.t->id;
 	props->lang = g.t->lang;
@@ -4342,6 +4516,8 @@ int synth_conversation(const struct synth_opts *o, uint64_t index, struct buf *o
 	write_metadata(&g, o, &l, props);
 	puts_raw(&g, "}");
 	buf_release(&scratch);
+	if (!g.rc && l.near)
+		g.rc = near_mutate(o, &l, out, start);
 	return g.rc;
 }
 

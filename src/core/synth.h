@@ -20,7 +20,9 @@
  * scrub_type_name() names them], "pii_n" (values planted), "short",
  * "incomplete", "incomplete_kind" (only when incomplete: "length", "error",
  * "user_last" or "empty"), "hard_negative", "turns", "dup_of" (only on
- * duplicates: the id of the line whose content this repeats)}.
+ * duplicates: the id of the line whose content this repeats),
+ * "near_dup_of" and "near_dup_sim" (only on near duplicates: the line whose
+ * content this one varies, and the targeted similarity)}.
  *
  * Ownership: output goes into the caller's struct buf; nothing is kept
  * between calls. Strings in synth_props point to static storage; planted
@@ -72,6 +74,11 @@ struct synth_opts {
 	double short_rate;   /* final answer under 50 code points */
 	double incomplete_rate;
 	double dup_rate;     /* exact repeat of an earlier line's content */
+	/* near repeat: an earlier line's content with words replaced so that
+	 * the Jaccard similarity of the word 5-gram sets (of the user turns
+	 * and the final answer, normalised) is about near_dup_sim */
+	double near_dup_rate;
+	double near_dup_sim; /* (0, 1], default 0.85 */
 	double hard_negative_rate;  /* share of PII-free lines with look-alikes */
 	double feedback_rate;       /* share of conversations that get a rating */
 	unsigned users;      /* size of the user pool, >= 1 */
@@ -92,6 +99,8 @@ struct synth_props {
 	uint64_t index;
 	bool dup;              /* content repeats line dup_of exactly */
 	uint64_t dup_of;       /* meaningful only when dup */
+	bool near_dup;         /* content is near_dup_of's with words replaced */
+	uint64_t near_dup_of;
 	enum synth_shape shape;  /* MESSAGES or SIMPLE */
 	const char *topic;     /* e.g. "fastapi-cors" */
 	const char *lang;      /* canonical: "python", "cpp", "csharp", ... */

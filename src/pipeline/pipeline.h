@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "core/conv.h"
+#include "core/dedup.h"
+#include "core/filter.h"
 #include "core/pseudo.h"
 #include "core/quality.h"
 #include "core/scrub.h"
@@ -165,19 +167,46 @@ struct progress_options {
 int pipeline_progress(struct pipeline *p, const struct progress_options *o, json_t **out, char *err,
 		      size_t errlen);
 
+/*
+ * Export curation (see README, "Curation"): the four criteria, then the
+ * heuristic filters, exact and near duplicates, the per-prompt cap, the
+ * leak-free split, decontamination against an evaluation set and the
+ * validation-vs-train n-gram check; then the chosen format.
+ */
 struct export_options {
-	const char *out_dir;
-	const char *format;      /* "openai" */
+	const char *out_dir;     /* NULL: analyse only (curate --report), write nothing */
+	const char *format;      /* a format_names entry; "openai" */
+	unsigned format_flags;   /* enum format_flags */
 	double val_fraction;
 	uint64_t seed;
 	struct quality_thresholds thresholds;
+	struct filter_config filters;
+	bool exact_dedup;        /* drop exact duplicates (default true) */
+	bool near_dedup;         /* drop near duplicates (default true); clusters always group the split */
+	struct dedup_params dedup;
+	long max_per_prompt;     /* examples (or pairs) kept per normalised prompt; 0: no cap */
+	bool split_by_user;      /* one user's examples stay on one side */
+	int overlap_n;           /* n-gram size of the overlap checks (13); 0: no validation check */
+	double overlap_threshold; /* share of a validation example's n-grams seen in train that drops it */
+	const char *decontaminate; /* evaluation set (JSON Lines or text) or NULL */
+	long max_tokens;         /* context length the token report counts against */
+	int min_rating_gap;      /* preference pairs: chosen - rejected mean rating (2) */
+	/* progress of long phases; may be NULL. total is 0 when unknown. */
+	void (*progress)(void *ctx, const char *phase, long done, long total);
+	void *progress_ctx;
 };
+
+/* Defaults for everything above except out_dir. */
+void export_options_default(struct export_options *o);
 
 struct export_result {
 	long train;
 	long validation;
 	long considered;         /* rows in the store */
-	long rejected;
+	long rejected;           /* by the four criteria */
+	long removed;            /* by curation (filters, duplicates, caps, overlap) */
+	long check_errors;       /* OpenAI-check errors found in the output */
+	json_t *report;          /* the manifest object (also without out_dir); caller decrefs */
 };
 
 int pipeline_export(struct pipeline *p, const struct export_options *o, struct export_result *res, char *err,

@@ -266,32 +266,49 @@ Test(split, deterministic_fraction_and_seeded)
 	cr_assert(split_is_validation(1, 1, "x", 1));
 }
 
+static int fmt(const char *msgs, const char *extra, struct buf *b)
+{
+	struct example e;
+	int rc;
+
+	example_init(&e);
+	rc = example_parse(&e, msgs, strlen(msgs), extra, extra ? strlen(extra) : 0);
+	if (!rc)
+		rc = format_example(FORMAT_OPENAI, &e, "c-1", 0, b);
+	example_release(&e);
+	return rc;
+}
+
 Test(format, openai_plain_and_context)
 {
 	struct buf b = BUF_INIT;
 	const char *msgs = "[{\"role\":\"user\",\"content\":\"why?\"},{\"role\":\"assistant\",\"content\":\"because\"}]";
 
-	cr_assert_eq(format_openai(msgs, strlen(msgs), NULL, 0, &b), 0);
+	cr_assert_eq(fmt(msgs, NULL, &b), 0);
 	cr_assert_str_eq(buf_cstr(&b), "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\"},"
 				       "{\"role\":\"assistant\",\"content\":\"because\"}]}\n");
 	buf_reset(&b);
-	cr_assert_eq(format_openai(msgs, strlen(msgs), "{\"context\":\"x = 1\"}", 19, &b), 0);
+	cr_assert_eq(fmt(msgs, "{\"context\":\"x = 1\"}", &b), 0);
 	cr_assert_str_eq(buf_cstr(&b), "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\\n\\nx = 1\"},"
 				       "{\"role\":\"assistant\",\"content\":\"because\"}]}\n");
 	buf_reset(&b);
-	cr_assert_neq(format_openai("[{", 2, "{\"context\":\"c\"}", 15, &b), 0, "malformed stored JSON");
-	cr_assert_neq(format_openai("[{", 2, NULL, 0, &b), 0, "malformed stored JSON");
+	cr_assert_neq(fmt("[{", "{\"context\":\"c\"}", &b), 0, "malformed stored JSON");
+	cr_assert_neq(fmt("[{", NULL, &b), 0, "malformed stored JSON");
 	buf_reset(&b);
 	{
-		/* escapes in the context are carried over as they are */
-		const char *m2 = "[{\"role\":\"system\",\"content\":\"s\"},{\"content\":\"q\\\"x\",\"role\":\"user\"}]";
+		/* escapes in the context are decoded and written again */
+		const char *m2 = "[{\"role\":\"system\",\"content\":\"s\"},{\"content\":\"q\\\"x\",\"role\":\"user\"},"
+				 "{\"role\":\"assistant\",\"content\":\"a\"}]";
 		const char *x2 = "{\"metadata\":{\"context\":1},\"context\":\"a\\n\\\"b\\u00e9\"}";
-		cr_assert_eq(format_openai(m2, strlen(m2), x2, strlen(x2), &b), 0);
+		cr_assert_eq(fmt(m2, x2, &b), 0);
 		cr_assert_str_eq(buf_cstr(&b), "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
-					       "{\"content\":\"q\\\"x\\n\\na\\n\\\"b\\u00e9\",\"role\":\"user\"}]}\n");
+					       "{\"role\":\"user\",\"content\":\"q\\\"x\\n\\na\\n\\\"b\u00e9\"},"
+					       "{\"role\":\"assistant\",\"content\":\"a\"}]}\n");
 		buf_reset(&b);
-		cr_assert_eq(format_openai(m2, strlen(m2), "{\"context\":\"\"}", 14, &b), 0);
+		cr_assert_eq(fmt(m2, "{\"context\":\"\"}", &b), 0);
 		cr_assert_eq(strstr(buf_cstr(&b), "\\n\\n"), NULL, "an empty context adds nothing");
+		buf_reset(&b);
+		cr_assert_neq(fmt("[{\"role\":\"user\",\"content\":\"q\"}]", NULL, &b), 0, "no answer");
 	}
 	cr_assert(format_known("openai"));
 	cr_assert_not(format_known("csv"));
