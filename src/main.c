@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "export",   cmd_export,   cmd_export_usage,   "write the high-quality examples as a fine-tuning dataset" },
 	{ "show",     cmd_show,     cmd_show_usage,     "print one stored conversation with its ratings and verdict" },
 	{ "synth",    cmd_synth,    cmd_synth_usage,    "generate realistic synthetic conversations for tests and benchmarks" },
+	{ "scrub",    cmd_scrub,    cmd_scrub_usage,    "find and replace PII and secrets in any text (--check for CI)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -23,6 +23,7 @@ CMD_DECLARE(progress);
 CMD_DECLARE(export);
 CMD_DECLARE(show);
 CMD_DECLARE(synth);
+CMD_DECLARE(scrub);
 
 enum {
 	EXIT_OK = 0,
