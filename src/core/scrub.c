@@ -1420,6 +1420,11 @@ void scrub_ctx_free(struct scrub_ctx *c)
 	free(c);
 }
 
+const struct scrubber *scrub_ctx_scrubber(const struct scrub_ctx *c)
+{
+	return c->s;
+}
+
 /* HMAC(key, type name || 0 || normalised value): lowercase e-mail
  * addresses and user names, digits only for numbers, the bytes as they
  * are otherwise. */

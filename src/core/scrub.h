@@ -141,6 +141,8 @@ int scrub_find(const struct scrubber *s, const char *text, size_t len,
 struct scrub_ctx *scrub_ctx_new(const struct scrubber *s, enum scrub_mode mode,
 				const unsigned char *key, size_t keylen);
 void scrub_ctx_free(struct scrub_ctx *c);
+/* The scrubber a context was made for. */
+const struct scrubber *scrub_ctx_scrubber(const struct scrub_ctx *c);
 
 /*
  * Write text with every finding replaced by its placeholder to out

@@ -13,6 +13,7 @@
  */
 #include "pipeline/pipeline.h"
 #include "pipeline/internal.h"
+#include "core/conv.h"
 #include "core/format.h"
 #include "core/split.h"
 #include "util/buf.h"
@@ -39,6 +40,8 @@ struct out_file {
 
 struct export_ctx {
 	const struct export_options *o;
+	const struct scrubber *scrub;
+	long pii_rescan;         /* rows the re-scan refused */
 	struct out_file train, val;
 	struct buf line;
 	bool failed;
@@ -138,6 +141,21 @@ static int export_row(void *ctx, const struct store_export_row *r)
 	struct export_ctx *x = ctx;
 	bool val = split_is_validation(x->o->seed, x->o->val_fraction, r->conversation_id,
 				       strlen(r->conversation_id));
+	bool pii = false, extra_pii = false;
+
+	/* the "no PII" criterion is judged again on the stored text with
+	 * today's rules: a conversation stored before a rule existed is
+	 * held back, never exported */
+	if (conv_json_has_pii(r->messages, r->messages_len, x->scrub, &pii) ||
+	    (r->extra_len && conv_json_has_pii(r->extra, r->extra_len, x->scrub, &extra_pii))) {
+		snprintf(x->err, sizeof(x->err), "conversation '%s': re-scan for PII failed", r->conversation_id);
+		x->failed = true;
+		return 1;
+	}
+	if (pii || extra_pii) {
+		x->pii_rescan++;
+		return 0;
+	}
 
 	buf_reset(&x->line);
 	if (format_openai(r->messages, r->messages_len, r->extra, r->extra_len, &x->line)) {
@@ -240,6 +258,7 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
 	x.o = o;
+	x.scrub = p->scrub;
 	buf_init(&x.line, 0);
 	if (!format_known(o->format)) {
 		snprintf(err, errlen, "unknown format '%s'", o->format);
@@ -279,6 +298,8 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 		rc = PIPE_ESTORE;
 		goto out;
 	}
+	hq -= x.pii_rescan;
+	rejected[__builtin_ctz(Q_PII)] += x.pii_rescan;
 	if (out_finish(&x.train) || out_finish(&x.val)) {
 		snprintf(err, errlen, "cannot write to '%s': %s", o->out_dir, strerror(errno));
 		rc = PIPE_EIO;

@@ -13,8 +13,8 @@ for s in alice.raw@acme-corp.com raw-session-991 AKIAZ3MHQ2TXK7RPWQ4N dan.raw@ac
 	[ -f cerberus.db-wal ] && lacks "raw '$s' not in WAL" cerberus.db-wal "$s"
 done
 "$CERBERUS" show g1 > g1.json; eq "show exit" $? 0
-contains "email placeholder" g1.json "<EMAIL>"
-contains "key placeholder" g1.json "<API_KEY>"
+contains "email placeholder" g1.json "<EMAIL_1>"
+contains "key placeholder" g1.json "<AWS_ACCESS_KEY_1>"
 lacks "no raw user in show" g1.json "alice"
 eq "user is a pseudonym" "$(jget g1.json user | grep -cE '^[0-9a-f]{64}$')" 1
 "$CERBERUS" log good.jsonl 2> again.txt
