@@ -1067,7 +1067,8 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 	pthread_mutex_init(&s->lock, NULL);
 	for (unsigned r = 0; r < n; r++) {
 		pats[r] = scrub_rules[r].hs;
-		flags[r] = HS_FLAG_SOM_LEFTMOST | (scrub_rules[r].flags & RF_CASELESS ? HS_FLAG_CASELESS : 0);
+		flags[r] = (scrub_rules[r].maxlen ? 0 : HS_FLAG_SOM_LEFTMOST) |
+			   (scrub_rules[r].flags & RF_CASELESS ? HS_FLAG_CASELESS : 0);
 		ids[r] = r;
 	}
 	if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &ce) != HS_SUCCESS) {
@@ -1081,12 +1082,13 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 		goto fail;
 	}
 	for (unsigned r = 0; r < n; r++) {
+		const char *re = scrub_rules[r].re ? scrub_rules[r].re : scrub_rules[r].maxlen ? scrub_rules[r].hs : NULL;
 		int ec;
 		PCRE2_SIZE eo;
 
-		if (!scrub_rules[r].re)
+		if (!re)
 			continue;
-		s->re[r] = pcre2_compile((PCRE2_SPTR)scrub_rules[r].re, PCRE2_ZERO_TERMINATED,
+		s->re[r] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
 					 scrub_rules[r].flags & RF_CASELESS ? PCRE2_CASELESS : 0, &ec, &eo, NULL);
 		if (!s->re[r]) {
 			PCRE2_UCHAR msg[120];
@@ -1287,6 +1289,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct region *p = &sc->pending[id];
 
 	(void)flags;
+	if (scrub_rules[id].maxlen)  /* no start of match: the longest value that ends here */
+		from = to > scrub_rules[id].maxlen ? to - scrub_rules[id].maxlen : 0;
 	if (p->live && from < p->end && to - p->start <= REGION_MAX) {
 		if (to > p->end)
 			p->end = to;

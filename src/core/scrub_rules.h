@@ -54,6 +54,11 @@ struct scrub_rule {
 	enum scrub_validator validator;
 	const char *const *must;       /* NULL-terminated; value marked with [[ ]] */
 	const char *const *must_not;   /* NULL-terminated */
+	/* Non-zero: stage 1 runs without start-of-match tracking (which costs
+	 * Hyperscan dearly on runs of digits and colons); a value ends at the
+	 * reported end and is at most maxlen bytes long, and stage 2 (the
+	 * stage-1 pattern itself when re is NULL) finds where it starts. */
+	unsigned short maxlen;
 };
 
 extern const struct scrub_rule scrub_rules[];
