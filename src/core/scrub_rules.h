@@ -49,7 +49,8 @@ struct scrub_rule {
 	const char *hs;            /* stage 1 (Hyperscan syntax) */
 	const char *re;            /* stage 2 (PCRE2), or NULL: the stage-1 match is the value */
 	unsigned short tail;       /* bytes past the stage-1 end that stage 2 may read */
-	unsigned char priority;    /* overlaps: higher wins (3 provider, 2 structured, 1 keyword) */
+	unsigned char priority;    /* overlaps: higher wins (4 provider token, 3 URL credentials,
+				    2 structured, 1 keyword) */
 	unsigned char flags;
 	enum scrub_validator validator;
 	const char *const *must;       /* NULL-terminated; value marked with [[ ]] */
