@@ -240,7 +240,8 @@ static const char *const non_values[] = {
 	"password", "passwd", "pass", "secret", "none", "null", "nil", "true", "false", "undefined", "str",
 	"string", "required", "optional", "bool", "boolean", "int", "text", "hidden", "empty", "token",
 	"bytes", "char", "varchar", "any", "object", "number", "secretstr", "field", "default", "test",
-	"admin", "root", "user", "username", "value", "1234", "12345", "123456",
+	"admin", "root", "user", "username", "value", "1234", "12345", "123456", "postgres", "guest", "mysql",
+	"redis", "rabbitmq", "docker", "minio", "minioadmin",
 	NULL,
 };
 
@@ -804,6 +805,9 @@ static int v_userpass(const struct text *x, size_t *s, size_t *e)
 	n = *e - pw;
 	if (n < 3 || placeholder_like(t + pw, n) || memchr(t + *s, '$', *e - *s))
 		return 0;
+	/* user:user is a default account of a local service, not a secret */
+	if (n == pw - 1 - *s && !memcmp(t + *s, t + pw, n))
+		return 0;
 	return 1;
 }
 
@@ -847,6 +851,8 @@ static int v_password(const struct text *x, size_t *s, size_t *e)
 	return 1;
 }
 
+static int quoted(const struct text *x, size_t s);
+
 static int v_secret(const struct text *x, size_t *s, size_t *e)
 {
 	const unsigned char *p = x->t + *s;
@@ -861,6 +867,10 @@ static int v_secret(const struct text *x, size_t *s, size_t *e)
 		dg |= is_digit(p[k]);
 	}
 	if (lo + up + dg < 2 || has_ci(p, 0, n, "http") || has_ci(p, 0, n, "://"))
+		return 0;
+	/* a bare value needs a digit: random tokens of this length nearly
+	 * always have one, words and expressions (auto_error=False) do not */
+	if (!quoted(x, *s) && !dg)
 		return 0;
 	/* random: about 3 bits per byte or more for a value this long */
 	if (entropy(p, n) < (n >= 20 ? 3.0 : 2.6))

@@ -19,9 +19,9 @@
 #define EX(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define NONE ((const char *const[]){ NULL })
 
-/* an assignment: = : := => , (with optional quotes and spaces around) */
-#define ASSIGN "[\"']?\\s{0,4}(?::=|=>|[:=,])\\s{0,4}"
-#define HS_ASSIGN "[\"']?\\s{0,4}(?::=|=>|[:=,])"
+/* an assignment: = : := => (with optional quotes and spaces around) */
+#define ASSIGN "[\"']?\\s{0,4}(?::=|=>|[:=])\\s{0,4}"
+#define HS_ASSIGN "[\"']?\\s{0,4}(?::=|=>|[:=])"
 /* a quoted or bare secret value, captured as group 1 */
 #define QVALUE(min, max) \
 	"(?|\"([^\"\\s\\\\]{" #min "," #max "})\"|'([^'\\s\\\\]{" #min "," #max "})'|`([^`\\s]{" #min "," #max "})`" \
@@ -248,7 +248,7 @@ const struct scrub_rule scrub_rules[] = {
 	  EX("TWILIO_API_KEY=[[SK" "2b8f4c9e1a7d3f6b0c5e8a2d9f4b7c1e]]"),
 	  EX("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 0 },
 	{ SCRUB_SENDGRID_KEY,
-	  "\\bSG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}\\b",
+	  "\\bSG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}",
 	  NULL, 0, 3, 0, V_TOKEN,
 	  EX("SENDGRID_API_KEY=[[SG" ".Zq8Rk2mX7vLp3Tn9Wb4Yc1.Hd6Fj5Gs0Ka2Ue8IoPqZxCvBnMlKjHgFdSaQwErTyUi]]"),
 	  NONE, 0 },
@@ -269,7 +269,7 @@ const struct scrub_rule scrub_rules[] = {
 	  EX("[[https://discord.com/api/webhooks/" "1087463470453647424/Zq8Rk2mX7vLp3Tn9Wb4Yc1Hd6Fj5Gs0Ka2Ue8IoPqZxCvBnMlKjHgFdSaQwErTyUi]]"),
 	  NONE, 0 },
 	{ SCRUB_TELEGRAM_BOT_TOKEN,
-	  "\\b\\d{8,10}:AA[A-Za-z0-9_\\-]{33}\\b",
+	  "\\b\\d{8,10}:AA[A-Za-z0-9_\\-]{33}",
 	  NULL, 0, 3, 0, V_TOKEN,
 	  EX("TELEGRAM_TOKEN=[[5829461037" ":AAHq8Zk3Rm2Xv7LpW9nT4Yb1Hc6Dj5Fg0Ka]]"),
 	  NONE, 0 },
