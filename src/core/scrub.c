@@ -247,15 +247,22 @@ static const char *const non_values[] = {
 
 static int placeholder_like(const unsigned char *p, size_t n)
 {
+	unsigned char low[512];
+	size_t m = n < sizeof low ? n : sizeof low;
+
 	if (!n)
 		return 1;
-	for (const char *const *w = placeholder_words; *w; w++)
-		if (has_ci(p, 0, n, *w))
-			return 1;
 	if (p[0] == '$' || p[0] == '%' || p[0] == '[' || p[0] == '{' || p[0] == '(')
 		return 1;
 	if (distinct(p, n) <= 2)
 		return 1;
+	/* lowercase once, then plain substring searches (this runs for every
+	 * candidate secret, so it must be cheap) */
+	for (size_t i = 0; i < m; i++)
+		low[i] = (unsigned char)lower(p[i]);
+	for (const char *const *w = placeholder_words; *w; w++)
+		if (memmem(low, m, *w, strlen(*w)))
+			return 1;
 	return in_list_ci(p, n, non_values);
 }
 
