@@ -60,6 +60,7 @@ struct scrubber {
 	hs_database_t *db;
 	hs_scratch_t *proto;
 	pcre2_code **re;            /* per rule, NULL when stage 1 is enough */
+	bool *jit;                  /* per rule: re was JIT-compiled */
 	struct scrub_options opt;
 	pthread_mutex_t lock;
 	struct scan_state *pool;
@@ -308,6 +309,24 @@ static const char *const file_exts[] = {
 
 static const char *const reserved_tlds[] = { "test", "invalid", "localhost", "example", "local", NULL };
 
+/* Generic top-level domains of three or more letters that addresses use;
+ * any two-letter (country) domain is accepted. Names like .service,
+ * .timer or .weight are systemd units and attribute access, not mail. */
+static const char *const long_tlds[] = {
+	"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi", "asia", "tel",
+	"app", "dev", "tech", "cloud", "online", "site", "store", "shop", "blog", "xyz", "top", "club", "live",
+	"email", "page", "link", "news", "art", "design", "space", "website", "host", "systems", "solutions",
+	"company", "agency", "digital", "network", "software", "studio", "academy", "center", "media", "group",
+	"team", "works", "world", "zone", "today", "life", "global", "inc", "llc", "ltd", "bank", "law", "money",
+	"finance", "capital", "ventures", "foundation", "institute", "university", "school", "gmbh", "berlin",
+	"london", "nyc", "paris", "tokyo", "amsterdam", "mail", "post", "travel", "jobs", "museum", "aero",
+	"coop", "cat", "eus", "swiss", "health", "care", "consulting", "services", "science", "codes", "tools",
+	"run", "one", "plus", "app", "ninja", "rocks", "social", "chat", "me", NULL,
+};
+
+/* SSH algorithm names look like addresses (curve25519-sha256@libssh.org). */
+static const char *const not_mail_domains[] = { "libssh.org", "openssh.com", NULL };
+
 static int v_email(const struct text *x, size_t *s, size_t *e)
 {
 	const unsigned char *t = x->t;
@@ -315,8 +334,18 @@ static int v_email(const struct text *x, size_t *s, size_t *e)
 	int alnum = 0;
 
 	at_pos = (size_t)((const unsigned char *)memchr(t + a, '@', b - a) - t);
+	/* a..b@c.org: an address cannot hold "..", so it starts after them */
+	for (k = at_pos; k > a + 1; k--)
+		if (t[k - 1] == '.' && t[k - 2] == '.') {
+			a = k;
+			break;
+		}
 	while (a < at_pos && (t[a] == '.' || t[a] == '-' || t[a] == '+'))
 		a++;
+	if (at_pos > a && t[at_pos - 1] == '.')
+		return 0;  /* john.@gmail.com */
+	if (t[at_pos + 1] == '-' || t[at_pos + 1] == '.')
+		return 0;
 	while (b > at_pos + 1 && (t[b - 1] == '.' || t[b - 1] == '-'))
 		b--;
 	if (a == at_pos || b <= at_pos + 1 || memchr(t + at_pos + 1, '@', b - at_pos - 1))
@@ -335,6 +364,12 @@ static int v_email(const struct text *x, size_t *s, size_t *e)
 			return 0;
 	if (in_list_ci(t + lab, b - lab, file_exts) || in_list_ci(t + lab, b - lab, reserved_tlds))
 		return 0;
+	if (b - lab > 2 && t[lab] < 0x80 && !eq_ci(t + lab, 4 < b - lab ? 4 : b - lab, "xn--") &&
+	    !in_list_ci(t + lab, b - lab, long_tlds))
+		return 0;
+	for (const char *const *d = not_mail_domains; *d; d++)
+		if (eq_ci(t + at_pos + 1, b - at_pos - 1, *d))
+			return 0;
 	/* example.com, mail.example.org: RFC 2606 documentation domains */
 	if (has_ci(t, at_pos + 1, b, "example.") && (b - lab == 3))
 		return 0;
@@ -390,6 +425,39 @@ static size_t collect_digits(const unsigned char *t, size_t a, size_t b, char *d
 	return n;
 }
 
+static int is_nanp(const char *d)
+{
+	return d[0] >= '2' && d[3] >= '2';
+}
+
+/* Shapes that are numbers of another kind: dates, decimals, section
+ * numbers, compact runs too short for a full number. */
+static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *d, size_t n)
+{
+	const unsigned char *t = x->t;
+	int seps = 0, dot = 0, space = 0;
+
+	for (size_t k = a + 1; k < b; k++) {
+		if (is_digit(t[k]))
+			continue;
+		seps++;
+		dot |= t[k] == '.';
+		space |= t[k] == ' ';
+	}
+	if ((at(x, b) == '.' || at(x, b) == ',') && is_digit(at(x, b + 1)))
+		return 0;
+	if (dot && space)
+		return 0;
+	if (!seps && n < 10)
+		return 0;
+	for (size_t k = a; k + 5 <= b; k++)
+		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) && t[k + 4] == '-')
+			return 0;
+	if (d[0] == '1')  /* +1: a North American number, exactly */
+		return n == 11 && is_nanp(d + 1);
+	return 1;
+}
+
 static int v_phone_intl(const struct text *x, size_t *s, size_t *e)
 {
 	char d[32];
@@ -400,7 +468,7 @@ static int v_phone_intl(const struct text *x, size_t *s, size_t *e)
 		return 0;
 	if (d[0] == '0' || !country_code_ok(d, n))
 		return 0;
-	return 1;
+	return phone_shape_ok(x, *s, *e, d, n);
 }
 
 static int v_phone_nanp(const struct text *x, size_t *s, size_t *e)
@@ -409,7 +477,27 @@ static int v_phone_nanp(const struct text *x, size_t *s, size_t *e)
 	size_t n = collect_digits(x->t, *s, *e, d, sizeof d);
 	int p = before(x, *s, 1), q = at(x, *e);
 
-	if (n != 10 || d[0] < '2' || d[3] < '2')
+	const unsigned char *t = x->t;
+	int sep = 0;
+
+	if (n == 11 && d[0] == '1')
+		memmove(d, d + 1, 10), n = 10;
+	if (n != 10 || !is_nanp(d))
+		return 0;
+	/* one separator throughout: 415-555.2671 is not written by people */
+	for (size_t k = *s; k < *e; k++) {
+		int c = t[k];
+
+		if (is_digit(c) || c == '(' || (c == ')'))
+			continue;
+		if (c == ' ' && k > *s && t[k - 1] == ')')
+			continue;
+		if (sep && c != sep)
+			return 0;
+		sep = c;
+	}
+	/* "128 256 512 1024": one of a row of numbers */
+	if (sep == ' ' && ((p == ' ' && is_digit(before(x, *s, 2))) || (q == ' ' && is_digit(at(x, *e + 1)))))
 		return 0;
 	if (p == '-' || p == '.' || p == '/' || is_digit(p) || ((q == '-' || q == '.') && is_digit(at(x, *e + 1))))
 		return 0;
@@ -445,14 +533,50 @@ static int version_context(const struct text *x, size_t s)
 	size_t p = s, q;
 	int c = before(x, s, 1);
 
-	if (c == '=' || c == '^' || c == '~' || c == '/' || c == '>' || c == '<' || c == 'v' || c == 'V')
+	int c2 = before(x, s, 2);
+
+	if ((c == '=' && (c2 == '=' || c2 == '>' || c2 == '<' || c2 == '~' || c2 == '!')) || c == '^' || c == '~' ||
+	    c == '/' || c == '>' || c == '<' || c == 'v' || c == 'V')
 		return 1;
-	while (p > 0 && p + 3 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '\''))
+	while (p > 0 && p + 6 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '\'' ||
+				      t[p - 1] == '='))
 		p--;
 	q = p;
-	while (q > 0 && is_alpha(t[q - 1]) && p - q < 10)
+	while (q > 0 && (is_alpha(t[q - 1]) || t[q - 1] == '_') && p - q < 24)
 		q--;
-	return q < p && in_list_ci(t + q, p - q, version_words);
+	if (q == p)
+		return 0;
+	/* "version", "appVersion", "kernel_version", "Git", "OID" */
+	if (p - q >= 7 && eq_ci(t + p - 7, 7, "version"))
+		return 1;
+	return in_list_ci(t + q, p - q, version_words);
+}
+
+static const char *const ip_words[] = {
+	"ip", "addr", "address", "host", "server", "from", "to", "connect", "connecting", "ssh", "peer", "client",
+	"remote", "src", "dst", "upstream", "listen", "ping", "nslookup", "dig", "curl", "via", "inet", "gateway",
+	"proxy", "origin", "x-forwarded-for", "at", NULL,
+};
+
+/* Four small numbers (all <= 31) are a section number, an OID or a version
+ * far more often than an address: take them only after an address word
+ * (or in user@host, http://host). */
+static int ip_context(const struct text *x, size_t s)
+{
+	const unsigned char *t = x->t;
+	size_t p = s, q;
+	int c = before(x, s, 1);
+
+	if (c == '@' || (c == '/' && before(x, s, 2) == '/'))
+		return 1;
+	while (p > 0 && p + 4 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '=' ||
+				      t[p - 1] == '\''))
+		p--;
+	q = p;
+	while (q > 0 && (is_alpha(t[q - 1]) || t[q - 1] == '_' || t[q - 1] == '-') && p - q < 20)
+		q--;
+	return q < p && (in_list_ci(t + q, p - q, ip_words) || has_ci(t, q, p, "ip") || has_ci(t, q, p, "host") ||
+			 has_ci(t, q, p, "addr"));
 }
 
 static int ipv4_parse(const unsigned char *t, size_t a, size_t b, unsigned o[4])
@@ -493,7 +617,7 @@ static int ipv4_kept(const unsigned o[4])
 	if ((o[0] == 169 && o[1] == 254) || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
 	    (o[0] == 192 && o[1] == 168) || (o[0] == 100 && o[1] >= 64 && o[1] <= 127))
 		return 1;
-	if ((o[0] == 192 && o[1] == 0 && o[2] == 2) || (o[0] == 198 && o[1] == 51 && o[2] == 100) ||
+	if ((o[0] == 192 && o[1] == 0 && (o[2] == 2 || o[2] == 0)) || (o[0] == 198 && o[1] == 51 && o[2] == 100) ||
 	    (o[0] == 203 && o[1] == 0 && o[2] == 113) || (o[0] == 198 && (o[1] == 18 || o[1] == 19)))
 		return 1;
 	for (size_t k = 0; k < sizeof resolvers / sizeof resolvers[0]; k++)
@@ -510,9 +634,11 @@ static int v_ipv4(const struct scrubber *sc, const struct text *x, size_t *s, si
 
 	if (!ipv4_parse(x->t, *s, *e, o))
 		return 0;
-	if (p == '.' || p == '-' || p == '_' || ((q == '.' || q == '-') && is_alnum(at(x, *e + 1))) || q == '_')
+	if (p == '.' || p == '_' || (q == '.' && is_alnum(at(x, *e + 1))) || q == '_')
 		return 0;
 	if (version_context(x, *s))
+		return 0;
+	if (o[0] <= 31 && o[1] <= 31 && o[2] <= 31 && o[3] <= 31 && !ip_context(x, *s))
 		return 0;
 	return sc->opt.report_kept_ips || !ipv4_kept(o);
 }
@@ -596,8 +722,8 @@ static int ipv6_kept(const uint16_t g[8])
 	}
 	if ((g[0] & 0xffc0) == 0xfe80 || (g[0] & 0xfe00) == 0xfc00 || (g[0] & 0xff00) == 0xff00)
 		return 1;
-	if (g[0] == 0x2001 && g[1] == 0x0db8)
-		return 1;
+	if (g[0] == 0x2001 && (g[1] == 0x0db8 || g[1] < 0x200))
+		return 1;  /* documentation; IETF protocol assignments 2001::/23 */
 	if ((g[0] == 0x2001 && g[1] == 0x4860 && g[2] == 0x4860) || (g[0] == 0x2606 && g[1] == 0x4700 && g[2] == 0x4700) ||
 	    (g[0] == 0x2620 && g[1] == 0x00fe))
 		return 1;  /* Google, Cloudflare and Quad9 resolvers */
@@ -629,6 +755,25 @@ static int v_ipv6(const struct scrubber *sc, const struct text *x, size_t *s, si
 	/* C++ and Rust paths (a::b, dead::beef) are not addresses */
 	if (!digit || (explicit_groups < 3 && hexd < 5))
 		return 0;
+	/* 1:2:3:4:5:6:7:8 and EUI-64 / MAC-like 20:01:0d:b8:11:22:33:44 */
+	{
+		size_t run = 0, maxrun = 0, groups = 1, two = 1;
+
+		for (size_t k = a; k < b; k++) {
+			if (t[k] == ':') {
+				two &= run == 2;
+				groups++;
+				run = 0;
+				continue;
+			}
+			run++;
+			if (run > maxrun)
+				maxrun = run;
+		}
+		two &= run == 2;
+		if (maxrun < 2 || (two && groups == 8))
+			return 0;
+	}
 	if (!sc->opt.report_kept_ips && ipv6_kept(g))
 		return 0;
 	*s = a;
@@ -892,10 +1037,17 @@ static int v_token(const struct text *x, size_t *s, size_t *e)
 
 	if (is_token(at(x, *e)) || is_token(before(x, *s, 1)))
 		return 0;
+	unsigned lo = 0, up = 0, dg = 0;
+
 	if (has_ci(p, 0, n, "xxxx") || has_ci(p, 0, n, "example") || has_ci(p, 0, n, "your") ||
 	    has_ci(p, 0, n, "<") || distinct(p + n - tail, tail) < 5)
 		return 0;
-	return 1;
+	for (size_t k = n - tail; k < n; k++) {
+		lo |= p[k] >= 'a' && p[k] <= 'z';
+		up |= p[k] >= 'A' && p[k] <= 'Z';
+		dg |= is_digit(p[k]);
+	}
+	return lo + up + dg >= 2;  /* a random body mixes classes */
 }
 
 static int v_basic(const struct text *x, size_t *s, size_t *e)
@@ -1075,7 +1227,8 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 	unsigned n = scrub_nrules;
 
 	if (!s || !(pats = calloc(n, sizeof *pats)) || !(flags = calloc(n, sizeof *flags)) ||
-	    !(ids = calloc(n, sizeof *ids)) || !(s->re = calloc(n, sizeof *s->re))) {
+	    !(ids = calloc(n, sizeof *ids)) || !(s->re = calloc(n, sizeof *s->re)) ||
+	    !(s->jit = calloc(n, sizeof *s->jit))) {
 		err_set(err, errlen, "cannot allocate scrubber: out of memory%s", "", 0);
 		goto fail;
 	}
@@ -1106,7 +1259,8 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 		if (!re)
 			continue;
 		s->re[r] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-					 scrub_rules[r].flags & RF_CASELESS ? PCRE2_CASELESS : 0, &ec, &eo, NULL);
+					 PCRE2_USE_OFFSET_LIMIT | (scrub_rules[r].flags & RF_CASELESS ? PCRE2_CASELESS : 0),
+					 &ec, &eo, NULL);
 		if (!s->re[r]) {
 			PCRE2_UCHAR msg[120];
 
@@ -1115,7 +1269,7 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 			goto fail;
 		}
 		/* JIT is an optimisation: the interpreter gives the same matches */
-		pcre2_jit_compile(s->re[r], PCRE2_JIT_COMPLETE);
+		s->jit[r] = pcre2_jit_compile(s->re[r], PCRE2_JIT_COMPLETE) == 0;
 	}
 	free(pats);
 	free(flags);
@@ -1148,6 +1302,7 @@ void scrubber_free(struct scrubber *s)
 		for (unsigned r = 0; r < scrub_nrules; r++)
 			pcre2_code_free(s->re[r]);
 	free(s->re);
+	free(s->jit);
 	hs_free_scratch(s->proto);
 	hs_free_database(s->db);
 	pthread_mutex_destroy(&s->lock);
@@ -1272,9 +1427,17 @@ static int confirm(struct scan *sc, unsigned rule, size_t a, size_t b)
 		return accept(sc, rule, a, b);
 	base = a > LOOKBEHIND ? a - LOOKBEHIND : 0;
 	lim = b + r->tail < sc->x.len && b + r->tail > b ? b + r->tail : sc->x.len;
+	/* a match must start inside the region: the offset limit stops PCRE2
+	 * from searching the tail for another start */
+	pcre2_set_offset_limit(sc->st->mctx, b - base);
 	while (off < b) {
-		int rc = pcre2_match(re, (PCRE2_SPTR)(sc->x.t + base), lim - base, off - base, 0, sc->st->md,
-				     sc->st->mctx);
+		/* the JIT entry point skips the interpreter's checks (the
+		 * arguments are ours and sane) */
+		int rc = sc->s->jit[rule]
+			 ? pcre2_jit_match(re, (PCRE2_SPTR)(sc->x.t + base), lim - base, off - base, 0, sc->st->md,
+					   sc->st->mctx)
+			 : pcre2_match(re, (PCRE2_SPTR)(sc->x.t + base), lim - base, off - base, 0, sc->st->md,
+				       sc->st->mctx);
 		PCRE2_SIZE *ov;
 		size_t ms, me, vs, ve;
 

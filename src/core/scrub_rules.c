@@ -30,7 +30,8 @@ const struct scrub_rule scrub_rules[] = {
 	/* ---- personal data ---------------------------------------------- */
 	{ SCRUB_EMAIL,
 	  "@[A-Za-z0-9\\x80-\\xff]",
-	  "[A-Za-z0-9._%+\\-\\x80-\\xff]{1,64}@[A-Za-z0-9\\-\\x80-\\xff]{1,63}(?:\\.[A-Za-z0-9\\-\\x80-\\xff]{1,63}){1,6}",
+	  "(?<![A-Za-z0-9._%+\\-\\x80-\\xff])[A-Za-z0-9._%+\\-\\x80-\\xff]{1,64}@[A-Za-z0-9\\-\\x80-\\xff]{1,63}"
+	  "(?:\\.[A-Za-z0-9\\-\\x80-\\xff]{1,63}){1,6}",
 	  260, 2, RF_WHOLE, V_EMAIL,
 	  EX("Contact [[jane.doe@acme-corp.io]] for access.", "git config user.email \"[[dev+ci@mycompany.de]]\"",
 	     "Écrivez à [[josé.álvarez@correo.es]] svp"),
@@ -44,10 +45,12 @@ const struct scrub_rule scrub_rules[] = {
 	     "Tel: [[+33 6 12 34 56 78]]"),
 	  EX("timezone +0200 and offset +1", "x = a +12345 - b", "+1.5 points"), 0 },
 	{ SCRUB_PHONE,
-	  "(?:\\(\\d{3}\\)[ .\\-]?|\\b\\d{3}[.\\-])\\d{3}[.\\-]\\d{4}\\b",
-	  NULL, 0, 2, 0, V_PHONE_NANP,
-	  EX("my cell is [[(415) 555-2671]]", "call [[212-555-0147]] after 5"),
-	  EX("build 123-456-7890-1", "range 100-199-2024", "(123) 456-7890 has a bad area code"), 16 },
+	  "(?:\\(\\d{3}\\)[ .\\-]?|\\b\\d{3}[ .\\-])\\d{3}[ .\\-]\\d{4}\\b",
+	  "(?:\\b1[ .\\-])?(?:\\(\\d{3}\\)[ .\\-]?|\\b\\d{3}[ .\\-])\\d{3}[ .\\-]\\d{4}\\b", 0, 2, 0, V_PHONE_NANP,
+	  EX("my cell is [[(415) 555-2671]]", "call [[212-555-0147]] after 5", "toll free: [[1-800-555-0199]].",
+	     "call [[415 555 2671]] now"),
+	  EX("build 123-456-7890-1", "range 100-199-2024", "(123) 456-7890 has a bad area code",
+	     "415-555.2671", "sizes 128 256 512 1024"), 18 },
 	{ SCRUB_PHONE,
 	  "(?i)(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|handy|telefon|t\\xc3\\xa9l\\xc3\\xa9phone)",
 	  "(?i)(?:phone|tel(?:ephone|efon)?|mobile|cell|fax|call(?: me)?(?: at)?|whatsapp|contact|handy|"

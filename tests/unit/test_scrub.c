@@ -465,25 +465,25 @@ Test(scrub, card_hard_negatives)
 Test(scrub, api_keys)
 {
 	EXPECT("AWS_ACCESS_KEY_ID=" AWS_KEY "\nAWS_SESSION=" AWS_STS "\n",
-	       { SCRUB_API_KEY, AWS_KEY }, { SCRUB_API_KEY, AWS_STS });
+	       { SCRUB_AWS_ACCESS_KEY, AWS_KEY }, { SCRUB_AWS_ACCESS_KEY, AWS_STS });
 	EXPECT("curl -H \"Authorization: Bearer " GH_PAT "\" https://api.github.com",
-	       { SCRUB_API_KEY, GH_PAT });
+	       { SCRUB_GITHUB_TOKEN, GH_PAT });
 	EXPECT("token: " GH_OAUTH "\nfine: " GH_FINE "\n",
-	       { SCRUB_API_KEY, GH_OAUTH }, { SCRUB_API_KEY, GH_FINE });
-	EXPECT("CI_TOKEN='" GL_PAT "'", { SCRUB_API_KEY, GL_PAT });
-	EXPECT("slack_token = \"" SLACK_BOT "\"", { SCRUB_API_KEY, SLACK_BOT });
+	       { SCRUB_GITHUB_TOKEN, GH_OAUTH }, { SCRUB_GITHUB_TOKEN, GH_FINE });
+	EXPECT("CI_TOKEN='" GL_PAT "'", { SCRUB_GITLAB_TOKEN, GL_PAT });
+	EXPECT("slack_token = \"" SLACK_BOT "\"", { SCRUB_SLACK_TOKEN, SLACK_BOT });
 	EXPECT("stripe.api_key = \"" STRIPE_LIVE "\"  # test: " STRIPE_TEST,
-	       { SCRUB_API_KEY, STRIPE_LIVE }, { SCRUB_API_KEY, STRIPE_TEST });
-	EXPECT("const key = `" GOOGLE_KEY "`;", { SCRUB_API_KEY, GOOGLE_KEY });
-	EXPECT("client = Anthropic(api_key=\"" ANTHROPIC "\")", { SCRUB_API_KEY, ANTHROPIC });
+	       { SCRUB_STRIPE_KEY, STRIPE_LIVE }, { SCRUB_STRIPE_KEY, STRIPE_TEST });
+	EXPECT("const key = `" GOOGLE_KEY "`;", { SCRUB_GCP_API_KEY, GOOGLE_KEY });
+	EXPECT("client = Anthropic(api_key=\"" ANTHROPIC "\")", { SCRUB_ANTHROPIC_KEY, ANTHROPIC });
 	EXPECT("export OPENAI_API_KEY=\"" OPENAI_PROJ "\"\nOLD=" OPENAI_OLD,
-	       { SCRUB_API_KEY, OPENAI_PROJ }, { SCRUB_API_KEY, OPENAI_OLD });
+	       { SCRUB_OPENAI_KEY, OPENAI_PROJ }, { SCRUB_OPENAI_KEY, OPENAI_OLD });
 	EXPECT("HF_TOKEN=" HF_TOKEN " //registry.npmjs.org/:_authToken=" NPM_TOKEN,
-	       { SCRUB_API_KEY, HF_TOKEN }, { SCRUB_API_KEY, NPM_TOKEN });
-	EXPECT("export HF_TOKEN=" HF_LETTERS, { SCRUB_API_KEY, HF_LETTERS });
-	EXPECT("[pypi]\npassword = " PYPI_TOKEN "\n", { SCRUB_API_KEY, PYPI_TOKEN });
-	EXPECT("SENDGRID_API_KEY=" SENDGRID ".", { SCRUB_API_KEY, SENDGRID });
-	EXPECT(GH_PAT, { SCRUB_API_KEY, GH_PAT });
+	       { SCRUB_HUGGINGFACE_TOKEN, HF_TOKEN }, { SCRUB_NPM_TOKEN, NPM_TOKEN });
+	EXPECT("export HF_TOKEN=" HF_LETTERS, { SCRUB_HUGGINGFACE_TOKEN, HF_LETTERS });
+	EXPECT("[pypi]\npassword = " PYPI_TOKEN "\n", { SCRUB_PYPI_TOKEN, PYPI_TOKEN });
+	EXPECT("SENDGRID_API_KEY=" SENDGRID ".", { SCRUB_SENDGRID_KEY, SENDGRID });
+	EXPECT(GH_PAT, { SCRUB_GITHUB_TOKEN, GH_PAT });
 }
 
 Test(scrub, api_key_hard_negatives)
@@ -532,8 +532,8 @@ Test(scrub, adjacent_findings)
 	EXPECT("a@b.io,c@d.io", { SCRUB_EMAIL, "a@b.io" }, { SCRUB_EMAIL, "c@d.io" });
 	EXPECT("34.12.5.6,52.14.200.7", { SCRUB_IP_ADDRESS, "34.12.5.6" },
 	       { SCRUB_IP_ADDRESS, "52.14.200.7" });
-	EXPECT(GH_PAT " " AWS_KEY "\n4111111111111111", { SCRUB_API_KEY, GH_PAT },
-	       { SCRUB_API_KEY, AWS_KEY }, { SCRUB_CREDIT_CARD, "4111111111111111" });
+	EXPECT(GH_PAT " " AWS_KEY "\n4111111111111111", { SCRUB_GITHUB_TOKEN, GH_PAT },
+	       { SCRUB_AWS_ACCESS_KEY, AWS_KEY }, { SCRUB_CREDIT_CARD, "4111111111111111" });
 	EXPECT_SCRUBBED("a@b.io,c@d.io;34.12.5.6", "<EMAIL>,<EMAIL>;<IP_ADDRESS>");
 }
 
