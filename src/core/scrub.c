@@ -446,8 +446,8 @@ static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *
 	}
 	if ((at(x, b) == '.' || at(x, b) == ',') && is_digit(at(x, b + 1)))
 		return 0;
-	if (dot && space)
-		return 0;
+	if ((dot && space) || (dot && seps == 1))
+		return 0;  /* +44 20.8.2.2.10, Decimal('+35236450.6') */
 	if (!seps && n < 10)
 		return 0;
 	for (size_t k = a; k + 5 <= b; k++)
@@ -636,6 +636,9 @@ static int v_ipv4(const struct scrubber *sc, const struct text *x, size_t *s, si
 		return 0;
 	if (p == '.' || p == '_' || (q == '.' && is_alnum(at(x, *e + 1))) || q == '_')
 		return 0;
+	/* 4.18.0.240-beta, release-34.12.5.6 (a range 1.2.3.4-1.2.3.9 is fine) */
+	if ((q == '-' && is_alpha(at(x, *e + 1))) || (p == '-' && is_alpha(before(x, *s, 2))))
+		return 0;
 	if (version_context(x, *s))
 		return 0;
 	if (o[0] <= 31 && o[1] <= 31 && o[2] <= 31 && o[3] <= 31 && !ip_context(x, *s))
@@ -802,7 +805,8 @@ static const char *const test_cards[] = {
 	"5555555555554444", "5105105105105100", "5200828282828210", "2223003122003222", "5454545454545454",
 	"378282246310005", "371449635398431", "378734493671000", "6011111111111117", "6011000990139424",
 	"3056930009020004", "36227206271667", "3566002020360505", "6200000000000005", "4005519200000004",
-	"4012000033330026", "5425233430109903", "4263982640269299", "4917484589897107", NULL,
+	"4012000033330026", "5425233430109903", "4263982640269299", "4917484589897107", "30569309025904",
+	"38520000023237", "3530111333300000", NULL,
 };
 
 static int card_issuer_ok(const char *d, size_t n)
@@ -823,7 +827,7 @@ static int card_issuer_ok(const char *d, size_t n)
 	return 0;
 }
 
-static int v_card(const struct text *x, size_t *s, size_t *e)
+static int card_span(const struct text *x, size_t *s, size_t *e)
 {
 	const unsigned char *t = x->t;
 	char d[24];
@@ -864,6 +868,28 @@ static int v_card(const struct text *x, size_t *s, size_t *e)
 		if (!strcmp(d, *c))
 			return 0;
 	return 1;
+}
+
+/* "4421 8096 7929 0814 12/25": the greedy match took the expiry month;
+ * drop trailing groups until the number validates. */
+static int v_card(const struct text *x, size_t *s, size_t *e)
+{
+	size_t end = *e;
+
+	for (int tries = 0; tries < 4; tries++) {
+		size_t k = end;
+
+		if (card_span(x, s, &end)) {
+			*e = end;
+			return 1;
+		}
+		while (k > *s && is_digit(x->t[k - 1]))
+			k--;
+		if (k <= *s + 13 || (x->t[k - 1] != ' ' && x->t[k - 1] != '-'))
+			return 0;
+		end = k - 1;
+	}
+	return 0;
 }
 
 static const struct { char cc[3]; unsigned char len; } iban_lengths[] = {
@@ -1714,6 +1740,7 @@ static int put_placeholder(struct scrub_ctx *c, const struct scrub_finding *f, c
 int scrub_ctx_text(struct scrub_ctx *c, const char *text, size_t len, struct buf *out, struct scrub_counts *counts,
 		   struct scrub_findings *found)
 {
+	struct scrub_counts here = { { 0 } };
 	size_t pos = 0;
 	int rc;
 
@@ -1727,12 +1754,16 @@ int scrub_ctx_text(struct scrub_ctx *c, const char *text, size_t len, struct buf
 		    (rc = put_placeholder(c, f, (const unsigned char *)text, out)))
 			return rc;
 		pos = f->end;
-		if (counts)
-			counts->n[f->type]++;
+		here.n[f->type]++;
 		if (found && findings_push(found, f))
 			return -1;
 	}
-	return buf_append(out, text ? text + pos : "", len - pos);
+	if ((rc = buf_append(out, text ? text + pos : "", len - pos)))
+		return rc;
+	/* counted only once the whole text is written */
+	for (int t = 0; counts && t < SCRUB_NTYPES; t++)
+		counts->n[t] += here.n[t];
+	return 0;
 }
 
 int scrub_text(const struct scrubber *s, const char *text, size_t len, struct buf *out, struct scrub_counts *counts)
