@@ -350,6 +350,8 @@ static int v_email(const struct text *x, size_t *s, size_t *e)
 		b--;
 	if (a == at_pos || b <= at_pos + 1 || memchr(t + at_pos + 1, '@', b - at_pos - 1))
 		return 0;
+	if (before(x, a, 1) == '@' || at(x, b) == '@')
+		return 0;  /* a@b.io@c: part of something else */
 	for (k = a; k < at_pos; k++)
 		alnum |= is_alnum(t[k]) || t[k] >= 0x80;
 	if (!alnum)
@@ -1146,6 +1148,25 @@ static const char *const documented_values[] = {
 	NULL,
 };
 
+/* A key block cut short (no END line) ends at its last key byte, not at
+ * the whitespace or escaped newlines after it. */
+static int v_pem(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+
+	for (;;) {
+		if (*e > *s && (t[*e - 1] == ' ' || t[*e - 1] == '\n' || t[*e - 1] == '\r' || t[*e - 1] == '\t'))
+			(*e)--;
+		else if (*e > *s + 1 && t[*e - 2] == '\\' && (t[*e - 1] == 'n' || t[*e - 1] == 'r'))
+			*e -= 2;
+		else if (*e > *s && t[*e - 1] == '\\')
+			(*e)--;
+		else
+			break;
+	}
+	return *e > *s;
+}
+
 static int validate(const struct scrubber *sc, const struct scrub_rule *r, const struct text *x, size_t *s,
 		    size_t *e)
 {
@@ -1175,6 +1196,7 @@ static int validate(const struct scrubber *sc, const struct scrub_rule *r, const
 	case V_SAS: return v_sas(x, s, e);
 	case V_DISCORD: return v_discord(x, s, e);
 	case V_HOME: return v_home(x, s, e);
+	case V_PEM: return v_pem(x, s, e);
 	}
 	return 0;
 }
@@ -1557,7 +1579,8 @@ int scrub_find(const struct scrubber *s, const char *text, size_t len, struct sc
 	for (unsigned r = 0; r < scrub_nrules; r++)
 		if (pend[r].live && confirm(&sc, r, pend[r].start, pend[r].end))
 			goto out;
-	qsort(sc.c, sc.n, sizeof *sc.c, cand_cmp);
+	if (sc.n)
+		qsort(sc.c, sc.n, sizeof *sc.c, cand_cmp);
 	/* resolve overlaps in one sweep; c[0, keep) are accepted */
 	for (size_t k = 0; k < sc.n; k++) {
 		if (keep && sc.c[k].start < sc.c[keep - 1].end) {

@@ -117,7 +117,7 @@ const struct scrub_rule scrub_rules[] = {
 	  "-----BEGIN [A-Z0-9 ]{0,30}PRIVATE KEY",
 	  "-----BEGIN ([A-Z0-9 ]{0,30})PRIVATE KEY((?: BLOCK)?)-----(?:[\\s\\S]{0,16000}?-----END \\1PRIVATE KEY\\2-----"
 	  "|[A-Za-z0-9+/=\\s\\\\:,\\-]{0,16000}+)",
-	  16100, 4, RF_WHOLE, V_NONE,
+	  16100, 4, RF_WHOLE, V_PEM,
 	  EX("key:\n[[-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1c7+9Z\nq2Lw==\n-----END RSA PRIVATE KEY-----]]\ndone",
 	     "\"private_key\": \"[[-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----]]\\n\"",
 	     "[[-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA]]"),

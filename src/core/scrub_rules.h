@@ -37,6 +37,7 @@ enum scrub_validator {
 	V_SAS,         /* an Azure SAS signature next to its sv=/se= fields */
 	V_DISCORD,     /* first segment is base64 of a numeric user id */
 	V_HOME,        /* a user name, not a generic account (runner, ubuntu, user) */
+	V_PEM,         /* a key block; a truncated one ends at its last key byte */
 };
 
 enum {
