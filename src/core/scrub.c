@@ -538,8 +538,8 @@ static int version_context(const struct text *x, size_t s)
 	int c2 = before(x, s, 2);
 
 	if ((c == '=' && (c2 == '=' || c2 == '>' || c2 == '<' || c2 == '~' || c2 == '!')) || c == '^' || c == '~' ||
-	    c == '/' || c == '>' || c == '<' || c == 'v' || c == 'V')
-		return 1;
+	    (c == '/' && c2 != '/') || c == '>' || c == '<' || c == 'v' || c == 'V')
+		return 1;  /* chrome/120.0.6099.109, but http://34.60.104.252 */
 	while (p > 0 && p + 6 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '\'' ||
 				      t[p - 1] == '='))
 		p--;
@@ -548,10 +548,19 @@ static int version_context(const struct text *x, size_t s)
 		q--;
 	if (q == p)
 		return 0;
-	/* "version", "appVersion", "kernel_version", "Git", "OID" */
+	/* "version", "appVersion", "kernel_version", "Git", "OID", and a word
+	 * glued to an escape ("\\nBuild" in JSON text) */
 	if (p - q >= 7 && eq_ci(t + p - 7, 7, "version"))
 		return 1;
-	return in_list_ci(t + q, p - q, version_words);
+	for (const char *const *w = version_words; *w; w++) {
+		size_t n = strlen(*w);
+
+		if (n <= p - q && eq_ci(t + p - n, n, *w) &&
+		    (p - n == q || t[p - n - 1] == '_' || (t[p - n] >= 'A' && t[p - n] <= 'Z') ||
+		     (p - n >= 2 && t[p - n - 2] == '\\')))
+			return 1;
+	}
+	return 0;
 }
 
 static const char *const ip_words[] = {
@@ -1128,6 +1137,8 @@ static const char *const generic_users[] = {
 	"ci", "pi", "centos", "debian", "fedora", "alpine", "postgres", "nobody", "test", "testuser", "demo",
 	"dev", "developer", "foo", "bar", "someone", "username1", "myuser", "me1", "runner1", "coder", "gitpod",
 	"dependabot", "actions", "ec2user", "azureuser", "opc", "cloudshell-user", "appuser", "nonroot",
+	"deploy", "deployer", "www", "service", "svc", "web", "worker", "bot", "ansible", "github", "gitlab",
+	"gitlab-runner", "buildkite", "semaphore", "vsts", "mysql", "redis", "nginx", "apache", "ftp", "backup",
 	"<user>", "x", "...", NULL,
 };
 
