@@ -48,8 +48,14 @@
 #define DEPTH_LIMIT 20000
 
 /* Per-thread scan state, pooled in the scrubber. */
+struct region;
+struct cand;
+
 struct scan_state {
 	hs_scratch_t *scratch;
+	struct region *pending;     /* per rule; kept between scans */
+	struct cand *c;             /* candidates; kept between scans */
+	size_t calloc_n;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
@@ -1222,8 +1228,12 @@ static void state_free(struct scan_state *st)
 	pcre2_match_data_free(st->md);
 	pcre2_match_context_free(st->mctx);
 	pcre2_jit_stack_free(st->jit);
+	free(st->pending);
+	free(st->c);
 	free(st);
 }
+
+static size_t sizeof_region(void);
 
 static struct scan_state *state_new(const struct scrubber *s)
 {
@@ -1236,7 +1246,8 @@ static struct scan_state *state_new(const struct scrubber *s)
 	st->md = pcre2_match_data_create(32, NULL);
 	st->mctx = pcre2_match_context_create(NULL);
 	st->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!st->scratch || !st->md || !st->mctx || !st->jit) {
+	st->pending = calloc(scrub_nrules, sizeof_region());
+	if (!st->scratch || !st->md || !st->mctx || !st->jit || !st->pending) {
 		state_free(st);
 		return NULL;
 	}
@@ -1443,6 +1454,11 @@ struct region {
 	int live;
 };
 
+static size_t sizeof_region(void)
+{
+	return sizeof(struct region);
+}
+
 struct scan {
 	const struct scrubber *s;
 	struct scan_state *st;
@@ -1571,7 +1587,7 @@ static int better(const struct cand *a, const struct cand *b)
 int scrub_find(const struct scrubber *s, const char *text, size_t len, struct scrub_findings *out)
 {
 	struct scan sc = { 0 };
-	struct region *pend = NULL;
+	struct region *pend;
 	size_t keep = 0;
 	int rc = -1;
 
@@ -1580,9 +1596,15 @@ int scrub_find(const struct scrubber *s, const char *text, size_t len, struct sc
 	sc.s = s;
 	sc.x.t = (const unsigned char *)(text ? text : "");
 	sc.x.len = len;
-	if (!(pend = calloc(scrub_nrules, sizeof *pend)) || !(sc.st = state_get(s)))
-		goto out;
+	if (!(sc.st = state_get(s)))
+		return -1;
+	/* the per-rule regions and the candidate array live in the pooled
+	 * state, so a scan of a short text allocates nothing */
+	pend = sc.st->pending;
+	memset(pend, 0, scrub_nrules * sizeof *pend);
 	sc.pending = pend;
+	sc.c = sc.st->c;
+	sc.alloc = sc.st->calloc_n;
 	if (len && hs_scan(s->db, text, (unsigned)len, 0, sc.st->scratch, on_match, &sc) != HS_SUCCESS)
 		goto out;
 	if (sc.failed)
@@ -1609,9 +1631,14 @@ int scrub_find(const struct scrubber *s, const char *text, size_t len, struct sc
 	}
 	rc = 0;
 out:
+	sc.st->c = sc.c;
+	sc.st->calloc_n = sc.alloc;
+	if (sc.alloc > 4096) {  /* do not keep a huge array around */
+		free(sc.c);
+		sc.st->c = NULL;
+		sc.st->calloc_n = 0;
+	}
 	state_put(s, sc.st);
-	free(pend);
-	free(sc.c);
 	return rc;
 }
 
