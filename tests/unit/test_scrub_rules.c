@@ -13,6 +13,9 @@
 
 #include "core/scrub.h"
 #include "core/scrub_rules.h"
+#include "util/buf.h"
+
+#include <pthread.h>
 
 static struct scrubber *scr;
 
@@ -117,5 +120,97 @@ Test(scrub_rules, every_type_has_a_rule_and_a_summary)
 		cr_expect_lt(r, scrub_nrules, "type %s has no rule", scrub_type_name((enum scrub_type)t));
 		cr_expect_not_null(scrub_type_summary((enum scrub_type)t));
 		cr_expect_eq(scrub_type_from_name(scrub_type_name((enum scrub_type)t)), t);
+	}
+}
+
+/* ---- replacement contexts ------------------------------------------------ */
+
+static char *ctx_text(struct scrub_ctx *c, const char *in)
+{
+	struct buf b = BUF_INIT;
+
+	cr_assert_eq(scrub_ctx_text(c, in, strlen(in), &b, NULL, NULL), 0);
+	return buf_detach(&b);
+}
+
+Test(scrub_rules, same_value_same_number_across_texts)
+{
+	struct scrub_ctx *c = scrub_ctx_new(scr, SCRUB_MODE_PLACEHOLDER, (const unsigned char *)"k", 1);
+	char *a, *b;
+
+	cr_assert_not_null(c);
+	a = ctx_text(c, "from jane.doe@acme-corp.io and bob@corp-mail.de");
+	b = ctx_text(c, "reply to JANE.DOE@acme-corp.io, cc carol@corp-mail.de, bob@corp-mail.de");
+	cr_expect_str_eq(a, "from <EMAIL_1> and <EMAIL_2>");
+	cr_expect_str_eq(b, "reply to <EMAIL_1>, cc <EMAIL_3>, <EMAIL_2>");
+	free(a);
+	free(b);
+	scrub_ctx_free(c);
+}
+
+Test(scrub_rules, hash_mode_is_keyed_and_stable)
+{
+	static const unsigned char k1[32] = { 1 }, k2[32] = { 2 };
+	struct scrub_ctx *a = scrub_ctx_new(scr, SCRUB_MODE_HASH, k1, sizeof k1);
+	struct scrub_ctx *b = scrub_ctx_new(scr, SCRUB_MODE_HASH, k1, sizeof k1);
+	struct scrub_ctx *c = scrub_ctx_new(scr, SCRUB_MODE_HASH, k2, sizeof k2);
+	char *x, *y, *z;
+
+	cr_assert(a && b && c);
+	cr_expect_null(scrub_ctx_new(scr, SCRUB_MODE_HASH, NULL, 0), "hash mode needs a key");
+	x = ctx_text(a, "mail jane.doe@acme-corp.io");
+	y = ctx_text(b, "mail jane.doe@acme-corp.io");
+	z = ctx_text(c, "mail jane.doe@acme-corp.io");
+	cr_expect_str_eq(x, y, "same key, another context: same placeholder");
+	cr_expect_str_neq(x, z, "another key: another placeholder");
+	cr_expect_eq(strlen(x), strlen("mail <EMAIL_12345678>"), "%s", x);
+	cr_expect_null(strstr(x, "jane"));
+	free(x);
+	free(y);
+	free(z);
+	scrub_ctx_free(a);
+	scrub_ctx_free(b);
+	scrub_ctx_free(c);
+}
+
+Test(scrub_rules, mask_mode_keeps_length_in_characters)
+{
+	struct scrub_ctx *c = scrub_ctx_new(scr, SCRUB_MODE_MASK, NULL, 0);
+	char *a;
+
+	cr_assert_not_null(c);
+	a = ctx_text(c, "an josé@correo.es b");
+	cr_expect_str_eq(a, "an ************** b");
+	free(a);
+	scrub_ctx_free(c);
+}
+
+static const char mt_text[] = "mail jane.doe@acme-corp.io from 52.14.88.201 key AKIA" "Z7QX3KDLW5NPRT2Y pw: x\n";
+
+static void *mt_worker(void *arg)
+{
+	size_t *bad = arg;
+
+	for (int i = 0; i < 300; i++) {
+		struct scrub_findings f = { 0 };
+
+		if (scrub_find(scr, mt_text, sizeof mt_text - 1, &f) || f.n != 3)
+			(*bad)++;
+		scrub_findings_release(&f);
+	}
+	return NULL;
+}
+
+/* One scrubber shared by threads: each scan takes its own scratch space. */
+Test(scrub_rules, shared_between_threads)
+{
+	pthread_t th[4];
+	size_t bad[4] = { 0 };
+
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, mt_worker, &bad[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(bad[i], 0, "thread %d", i);
 	}
 }
