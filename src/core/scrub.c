@@ -1500,6 +1500,14 @@ static int confirm(struct scan *sc, unsigned rule, size_t a, size_t b)
 
 	if (!re)
 		return accept(sc, rule, a, b);
+	/* a keyword without an assignment after it is prose, not a secret:
+	 * skip stage 2 (most keyword hits in text are like this) */
+	if (r->flags & RF_ASSIGN) {
+		size_t n = (sc->x.len - b < 32 ? sc->x.len : b + 32) - a;
+
+		if (!memchr(sc->x.t + a, '=', n) && !memchr(sc->x.t + a, ':', n))
+			return 0;
+	}
 	base = a > LOOKBEHIND ? a - LOOKBEHIND : 0;
 	lim = b + r->tail < sc->x.len && b + r->tail > b ? b + r->tail : sc->x.len;
 	/* a match must start inside the region: the offset limit stops PCRE2

@@ -43,6 +43,7 @@ enum scrub_validator {
 enum {
 	RF_CASELESS = 1 << 0,  /* both stages ignore case */
 	RF_WHOLE    = 1 << 1,  /* the whole stage-2 match is the value (groups are for backrefs) */
+	RF_ASSIGN   = 1 << 2,  /* a keyword rule: stage 2 runs only if ':' or '=' follows within 32 bytes */
 };
 
 struct scrub_rule {
