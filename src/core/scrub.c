@@ -1484,9 +1484,33 @@ static int cand_push(struct scan *sc, unsigned rule, size_t a, size_t b)
 	return 0;
 }
 
+/* Does t[a, b) hold one of our own placeholders (<EMAIL_1>, <JWT_3fa2c1d0>)?
+ * Scrubbed text is scanned again (conv_has_pii, export); a finding that
+ * swallows a placeholder would redact what is already redacted. */
+static int holds_placeholder(const unsigned char *t, size_t a, size_t b)
+{
+	const unsigned char *p = t + a, *end = t + b;
+
+	while ((p = memchr(p, '<', (size_t)(end - p)))) {
+		const unsigned char *q = ++p;
+
+		while (q < end && ((*q >= 'A' && *q <= 'Z') || *q == '_'))
+			q++;
+		if (q > p + 1 && q[-1] == '_') {
+			const unsigned char *r = q;
+
+			while (r < end && is_hex(*r))
+				r++;
+			if (r > q && r < end && *r == '>')
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int accept(struct scan *sc, unsigned rule, size_t a, size_t b)
 {
-	if (!validate(sc->s, &scrub_rules[rule], &sc->x, &a, &b))
+	if (!validate(sc->s, &scrub_rules[rule], &sc->x, &a, &b) || holds_placeholder(sc->x.t, a, b))
 		return 0;
 	return cand_push(sc, rule, a, b);
 }

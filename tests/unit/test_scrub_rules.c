@@ -214,3 +214,15 @@ Test(scrub_rules, shared_between_threads)
 		cr_expect_eq(bad[i], 0, "thread %d", i);
 	}
 }
+
+/* Found by fuzz_scrub: `curl -u` took a placeholder as its user name when
+ * scrubbed text was scanned again. */
+Test(scrub_rules, rescan_never_swallows_a_placeholder)
+{
+	struct scrub_findings f = { 0 };
+	const char *t = "curl -u <BASIC_AUTH_1>\xff\xff" "1fff:mail x and user <EMAIL_2>:Zk29vLq8T";
+
+	cr_assert_eq(scrub_find(scr, t, strlen(t), &f), 0);
+	cr_expect_eq(f.n, 0, "%zu findings", f.n);
+	scrub_findings_release(&f);
+}
