@@ -518,7 +518,23 @@ static int v_phone_ctx(const struct text *x, size_t *s, size_t *e)
 	size_t n = collect_digits(x->t, *s, *e, d, sizeof d);
 	const unsigned char *t = x->t;
 
+	int dot = 0, other = 0;
+
 	if (n < 9 || n > 15)
+		return 0;
+	/* written by people: no two separators in a row (but ") "), and dots
+	 * only with dots */
+	for (size_t k = *s + 1; k < *e; k++) {
+		int c = t[k], pc = t[k - 1];
+
+		if (is_digit(c))
+			continue;
+		dot |= c == '.';
+		other |= c != '.' && c != '(' && c != ')';
+		if (!is_digit(pc) && !(pc == ')' && c == ' ') && !(pc == ' ' && c == '('))
+			return 0;
+	}
+	if (dot && other)
 		return 0;
 	/* 2024-01-15 or 2024/01/15 inside is a date, not a number */
 	for (size_t k = *s; k + 5 <= *e; k++)
