@@ -277,7 +277,7 @@ static int placeholder_like(const unsigned char *p, size_t n)
  * camelCase words, member access, calls. */
 static int identifier_like(const unsigned char *p, size_t n)
 {
-	unsigned digits = 0, upper = 0, other = 0, dots = 0, unders = 0;
+	unsigned digits = 0, other = 0, dots = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int c = p[i];
@@ -285,17 +285,16 @@ static int identifier_like(const unsigned char *p, size_t n)
 		if (is_digit(c))
 			digits++;
 		else if (c >= 'A' && c <= 'Z')
-			upper++;
+			continue;
 		else if (c == '.')
 			dots++;
 		else if (c == '_' || c == '-')
-			unders++;
+			continue;
 		else if (!(c >= 'a' && c <= 'z'))
 			other++;
 		if (c == '(' || c == '[')
 			return 1;
 	}
-	(void)unders;
 	if (other)
 		return 0;
 	if (dots && !digits)

@@ -9,8 +9,7 @@
  *
  * Sources for the token shapes: the providers' own documentation of their
  * key formats (AWS IAM identifiers, GitHub "behind GitHub's new
- * authentication token formats", GitLab token prefixes, Slack, Stripe, ...)
- * as summarised in /work/shared/REFERENCE.md.
+ * authentication token formats", GitLab token prefixes, Slack, Stripe, ...).
  */
 #include "core/scrub_rules.h"
 
