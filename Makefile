@@ -118,10 +118,14 @@ fuzz: $(FUZZ_BIN)
 bench: $(BIN)
 	@bash bench/run.sh
 
+# The scrubber's precision, recall and F2 per type on the generated corpus.
+eval-scrub: $(BIN)
+	@python3 tools/eval_scrub.py $(BIN) --check
+
 clean:
 	rm -rf build build-asan build-fuzz build-grammars
 
-.PHONY: all deps check test demo fuzz bench clean unit-bin
+.PHONY: all deps check test demo fuzz bench clean unit-bin eval-scrub
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WEB_OBJ:.o=.d)

@@ -9,9 +9,12 @@
  *  - the same input gives the same findings, and surrounding it with
  *    newlines (also shifting it across the 64-byte blocks of the fast path)
  *    only shifts them;
- *  - scrub_text is the input with each finding replaced by its placeholder,
- *    byte for byte, and the counts add up;
- *  - scanning that output again finds nothing inside a placeholder.
+ *  - scrub_text is the input with each finding replaced by a typed,
+ *    numbered placeholder (<EMAIL_1>), byte for byte, the same value gets
+ *    the same number, and the counts add up;
+ *  - scanning that output again finds nothing inside a placeholder;
+ *  - the hash and mask modes run on the same input (mask keeps the text
+ *    outside findings and writes only '*' inside).
  * It does not assert that the output scans clean: a finding can hide a
  * neighbour by touching it ("1.2.3.4(415) 555-2671"), and a second pass
  * may then see the neighbour.
@@ -28,9 +31,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const placeholder[SCRUB_NTYPES] = {
-	"<EMAIL>", "<PHONE>", "<IP_ADDRESS>", "<CREDIT_CARD>", "<API_KEY>",
-};
 
 static void fail(const char *what, size_t at)
 {
@@ -75,7 +75,8 @@ static void check_shape(const uint8_t *t, const struct scrub_finding *f)
 	size_t k, n = f->end - f->start, digits = 0, at = 0;
 	char d[20];
 
-	if (n > 1100)
+	/* key blocks run to 16000 bytes, JWTs to 7000; everything else is short */
+	if (n > (f->type == SCRUB_PRIVATE_KEY ? 16200u : f->type == SCRUB_JWT ? 7100u : 2200u))
 		fail("finding too long", f->start);
 	for (k = f->start; k < f->end; k++) {
 		if (t[k] == '@')
@@ -93,7 +94,7 @@ static void check_shape(const uint8_t *t, const struct scrub_finding *f)
 		if (digits < 8 || digits > 15)
 			fail("phone with a bad digit count", f->start);
 		for (k = f->start; k < f->end; k++)
-			if (!is_digit(t[k]) && !strchr("+()-. ", t[k]))
+			if (!is_digit(t[k]) && !strchr("+()-./ ", t[k]))
 				fail("phone with a stray byte", k);
 		break;
 	case SCRUB_IP_ADDRESS:
@@ -108,13 +109,17 @@ static void check_shape(const uint8_t *t, const struct scrub_finding *f)
 			if (!is_digit(t[k]) && t[k] != ' ' && t[k] != '-')
 				fail("card with a stray byte", k);
 		break;
-	case SCRUB_API_KEY:
+	case SCRUB_AWS_ACCESS_KEY:
+	case SCRUB_GITHUB_TOKEN:
+	case SCRUB_NPM_TOKEN:
+	case SCRUB_HUGGINGFACE_TOKEN:
 		for (k = f->start; k < f->end; k++)
-			if (!is_token(t[k]) && t[k] != '.')
+			if (!is_token(t[k]))
 				fail("token with a stray byte", k);
 		break;
 	default:
-		fail("unknown type", f->start);
+		if ((unsigned)f->type >= SCRUB_NTYPES)
+			fail("unknown type", f->start);
 	}
 }
 
@@ -166,28 +171,75 @@ static void check_padded(const struct scrubber *s, const uint8_t *data, size_t s
 	free(p);
 }
 
+/* Length of a "<TYPE_n>" placeholder at p (n decimal), or 0. */
+static size_t placeholder_at(const char *p, size_t avail, enum scrub_type t, unsigned *num)
+{
+	const char *name = scrub_type_name(t);
+	size_t nl = strlen(name), k;
+
+	if (avail < nl + 4 || p[0] != '<' || memcmp(p + 1, name, nl) || p[nl + 1] != '_')
+		return 0;
+	*num = 0;
+	for (k = nl + 2; k < avail && is_digit((unsigned char)p[k]); k++)
+		*num = *num * 10 + (unsigned)(p[k] - '0');
+	if (k == nl + 2 || k >= avail || p[k] != '>')
+		return 0;
+	return k + 1;
+}
+
 /* scrub_text must be the input with each finding replaced, nothing else. */
 static void check_text(const struct scrubber *s, const uint8_t *data, size_t size,
 		       const struct scrub_findings *f)
 {
-	struct buf out = BUF_INIT, want = BUF_INIT;
+	struct buf out = BUF_INIT;
 	struct scrub_counts c = { { 0 } };
 	struct scrub_findings r = { NULL, 0, 0 };
-	size_t k, pos = 0, total = 0;
+	size_t k, pos = 0, o = 0, total = 0, *pstart = NULL, *pend = NULL;
+	unsigned *num = NULL;
 	int t;
 
 	if (scrub_text(s, (const char *)data, size, &out, &c))
 		goto out;
+	pstart = calloc(f->n + 1, sizeof *pstart);
+	pend = calloc(f->n + 1, sizeof *pend);
+	num = calloc(f->n + 1, sizeof *num);
+	if (!pstart || !pend || !num)
+		goto out;
 	for (k = 0; k < f->n; k++) {
-		if (buf_append(&want, data + pos, f->v[k].start - pos) ||
-		    buf_puts(&want, placeholder[f->v[k].type]))
-			goto out;
+		size_t gap = f->v[k].start - pos, pl;
+
+		if (o + gap > out.len || memcmp(out.data + o, data + pos, gap))
+			fail("scrub_text changed bytes outside findings", pos);
+		o += gap;
+		pl = placeholder_at(out.data + o, out.len - o, f->v[k].type, &num[k]);
+		if (!pl)
+			fail("scrub_text: no typed placeholder where a finding was", f->v[k].start);
+		pstart[k] = o;
+		pend[k] = o + pl;
+		o += pl;
 		pos = f->v[k].end;
 	}
-	if (buf_append(&want, data + pos, size - pos))
-		goto out;
-	if (out.len != want.len || (out.len && memcmp(out.data, want.data, out.len)))
-		fail("scrub_text differs from the findings", 0);
+	if (out.len - o != size - pos || memcmp(out.data + o, data + pos, size - pos))
+		fail("scrub_text changed the bytes after the last finding", pos);
+	/* numbers: identical values of a type share one, and a new value gets
+	 * the next number (1, 2, ...) */
+	for (k = 0; k < f->n; k++) {
+		unsigned max = 0;
+		size_t j;
+
+		for (j = 0; j < k; j++) {
+			if (f->v[j].type != f->v[k].type)
+				continue;
+			if (num[j] > max)
+				max = num[j];
+			if (f->v[j].end - f->v[j].start == f->v[k].end - f->v[k].start &&
+			    !memcmp(data + f->v[j].start, data + f->v[k].start, f->v[k].end - f->v[k].start) &&
+			    num[j] != num[k])
+				fail("the same value got two numbers", f->v[k].start);
+		}
+		if (num[k] > max + 1 || !num[k])
+			fail("placeholder numbers skip", f->v[k].start);
+	}
 	for (t = 0; t < SCRUB_NTYPES; t++)
 		total += c.n[t];
 	for (k = 0; k < f->n; k++)
@@ -200,25 +252,63 @@ static void check_text(const struct scrubber *s, const uint8_t *data, size_t siz
 
 	/* no finding in the output reaches into a placeholder */
 	if (scrub_find(s, buf_cstr(&out), out.len, &r) == 0) {
-		size_t in = 0, o = 0, j = 0;
+		size_t j = 0;
 
 		check_findings((const uint8_t *)buf_cstr(&out), out.len, &r);
 		for (k = 0; k < f->n; k++) {
-			size_t ps = o + (f->v[k].start - in);
-			size_t pe = ps + strlen(placeholder[f->v[k].type]);
-
-			while (j < r.n && r.v[j].end <= ps)
+			while (j < r.n && r.v[j].end <= pstart[k])
 				j++;
-			if (j < r.n && r.v[j].start < pe)
-				fail("re-scan finding overlaps a placeholder", ps);
-			in = f->v[k].end;
-			o = pe;
+			if (j < r.n && r.v[j].start < pend[k])
+				fail("re-scan finding overlaps a placeholder", pstart[k]);
 		}
 	}
 out:
+	free(pstart);
+	free(pend);
+	free(num);
 	scrub_findings_release(&r);
 	buf_release(&out);
-	buf_release(&want);
+}
+
+/* The other modes: hash must not fail; mask writes '*' inside findings
+ * and leaves everything else. */
+static void check_modes(const struct scrubber *s, const uint8_t *data, size_t size,
+			const struct scrub_findings *f)
+{
+	static const unsigned char key[32] = { 1, 2, 3 };
+	struct scrub_ctx *h = scrub_ctx_new(s, SCRUB_MODE_HASH, key, sizeof key);
+	struct scrub_ctx *m = scrub_ctx_new(s, SCRUB_MODE_MASK, NULL, 0);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t k, pos = 0, o = 0;
+
+	if (!h || !m)
+		goto out;
+	if (scrub_ctx_text(h, (const char *)data, size, &a, NULL, NULL) ||
+	    scrub_ctx_text(m, (const char *)data, size, &b, NULL, NULL))
+		goto out;
+	for (k = 0; k < f->n; k++) {
+		size_t gap = f->v[k].start - pos;
+
+		if (o + gap > b.len || memcmp(b.data + o, data + pos, gap))
+			fail("mask changed bytes outside findings", pos);
+		o += gap;
+		/* one '*' per character: every byte but UTF-8 continuation bytes */
+		for (size_t j = f->v[k].start; j < f->v[k].end; j++) {
+			if ((data[j] & 0xc0) == 0x80)
+				continue;
+			if (o >= b.len || b.data[o] != '*')
+				fail("mask: not one '*' per character", j);
+			o++;
+		}
+		pos = f->v[k].end;
+	}
+	if (b.len - o != size - pos || memcmp(b.data + o, data + pos, size - pos))
+		fail("mask changed the bytes after the last finding", pos);
+out:
+	buf_release(&a);
+	buf_release(&b);
+	scrub_ctx_free(h);
+	scrub_ctx_free(m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -242,6 +332,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_padded(s, data, size, &f, 1);
 	check_padded(s, data, size, &f, 67);
 	check_text(s, data, size, &f);
+	check_modes(s, data, size, &f);
 out:
 	scrub_findings_release(&f);
 	scrub_findings_release(&again);

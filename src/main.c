@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "erase",    cmd_erase,    cmd_erase_usage,    "delete every conversation and rating of one user" },
 	{ "purge",    cmd_purge,    cmd_purge_usage,    "delete conversations older than a retention period" },
 	{ "eval",     cmd_eval,     cmd_eval_usage,     "BLEU, chrF and CodeBLEU of model outputs against references" },
+	{ "scrub",    cmd_scrub,    cmd_scrub_usage,    "find and replace PII and secrets in any text (--check for CI)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -13,8 +13,10 @@ for f in build-fuzz/fuzz_*; do
 	corpus=build-fuzz/corpus-$name
 	mkdir -p "$corpus"
 	[ -d "fuzz/corpus/$name" ] && cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
+	dict=
+	[ -f "fuzz/$name.dict" ] && dict=-dict=../fuzz/$name.dict
 	if (cd build-fuzz && "./$name" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-		-rss_limit_mb=2048 "corpus-$name" >"$name.log" 2>&1); then
+		-rss_limit_mb=2048 $dict "corpus-$name" >"$name.log" 2>&1); then
 		runs=$(grep -o 'Done [0-9]* runs' "build-fuzz/$name.log" | tail -1)
 		echo "fuzz $name: ok (${runs:-?} in ${secs}s)"
 		passed=$((passed + 1))

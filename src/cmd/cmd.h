@@ -29,6 +29,7 @@ CMD_DECLARE(erase);
 CMD_DECLARE(purge);
 CMD_DECLARE(eval);
 CMD_DECLARE(curate);
+CMD_DECLARE(scrub);
 
 enum {
 	EXIT_OK = 0,

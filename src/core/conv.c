@@ -493,13 +493,13 @@ out:
 }
 
 /* Replace *p (length *lenp) by its scrubbed copy. */
-static int scrub_str(char **p, size_t *lenp, const struct scrubber *s, struct scrub_counts *counts,
+static int scrub_str(char **p, size_t *lenp, struct scrub_ctx *s, struct scrub_counts *counts,
 		     struct buf *tmp)
 {
 	size_t len = lenp ? *lenp : strlen(*p);
 
 	buf_reset(tmp);
-	if (scrub_text(s, *p, len, tmp, counts))
+	if (scrub_ctx_text(s, *p, len, tmp, counts, NULL))
 		return -1;
 	if (tmp->len == len && !memcmp(tmp->data ? tmp->data : "", *p, len))
 		return 0;
@@ -515,8 +515,8 @@ static int scrub_str(char **p, size_t *lenp, const struct scrubber *s, struct sc
  * through the scrubber, or, when out is NULL, only look for findings.
  * The text was validated when the record was parsed.
  */
-static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_counts *counts, struct buf *out,
-		     struct buf *tmp, struct buf *clean, struct scrub_findings *f, bool *found)
+static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_ctx *ctx, struct scrub_counts *counts,
+		     struct buf *out, struct buf *tmp, struct buf *clean, struct scrub_findings *f, bool *found)
 {
 	enum jscan_type t = jscan_peek(j);
 	size_t start = j->pos;
@@ -535,7 +535,7 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 			return 0;
 		}
 		buf_reset(clean);
-		if (scrub_text(s, buf_cstr(tmp), tmp->len, clean, counts))
+		if (scrub_ctx_text(ctx, buf_cstr(tmp), tmp->len, clean, counts, NULL))
 			return -1;
 		return jsonw_string(out, buf_cstr(clean), clean->len) ? -1 : 0;
 	case JS_OBJECT:
@@ -548,7 +548,7 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 				return -1;
 			if (t == JS_OBJECT) {
 				/* a key is a string value followed by ':' */
-				if (walk_json(j, s, counts, out, tmp, clean, f, found))
+				if (walk_json(j, s, ctx, counts, out, tmp, clean, f, found))
 					return -1;
 				while (j->pos < j->len && j->s[j->pos] != ':')
 					j->pos++;
@@ -556,7 +556,7 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 				if (out && buf_putc(out, ':'))
 					return -1;
 			}
-			if (walk_json(j, s, counts, out, tmp, clean, f, found))
+			if (walk_json(j, s, ctx, counts, out, tmp, clean, f, found))
 				return -1;
 		}
 		if (more < 0 || (out && buf_putc(out, close)))
@@ -577,7 +577,7 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 		if (!f->n)
 			return buf_append(out, j->s + start, j->pos - start) ? -1 : 0;
 		buf_reset(clean);
-		if (scrub_text(s, j->s + start, j->pos - start, clean, counts))
+		if (scrub_ctx_text(ctx, j->s + start, j->pos - start, clean, counts, NULL))
 			return -1;
 		return jsonw_string(out, buf_cstr(clean), clean->len) ? -1 : 0;
 	case JS_TRUE:
@@ -592,8 +592,8 @@ static int walk_json(struct jscan *j, const struct scrubber *s, struct scrub_cou
 	return -1;
 }
 
-static int metadata_walk(const char *text, size_t len, const struct scrubber *s, struct scrub_counts *counts,
-			 struct buf *out, bool *found)
+static int metadata_walk(const char *text, size_t len, const struct scrubber *s, struct scrub_ctx *ctx,
+			 struct scrub_counts *counts, struct buf *out, bool *found)
 {
 	struct jscan j;
 	struct buf tmp, clean;
@@ -603,7 +603,7 @@ static int metadata_walk(const char *text, size_t len, const struct scrubber *s,
 	buf_init(&tmp, 0);
 	buf_init(&clean, 0);
 	jscan_init(&j, text, len);
-	rc = walk_json(&j, s, counts, out, &tmp, &clean, &f, found) || !jscan_end(&j) ? -1 : 0;
+	rc = walk_json(&j, s, ctx, counts, out, &tmp, &clean, &f, found) || !jscan_end(&j) ? -1 : 0;
 	buf_release(&tmp);
 	buf_release(&clean);
 	scrub_findings_release(&f);
@@ -611,6 +611,15 @@ static int metadata_walk(const char *text, size_t len, const struct scrubber *s,
 }
 
 int conv_scrub(struct conversation *c, const struct scrubber *s, struct scrub_counts *counts)
+{
+	struct scrub_ctx *ctx = scrub_ctx_new(s, SCRUB_MODE_PLACEHOLDER, NULL, 0);
+	int rc = ctx ? conv_scrub_ctx(c, ctx, counts) : -1;
+
+	scrub_ctx_free(ctx);
+	return rc;
+}
+
+int conv_scrub_ctx(struct conversation *c, struct scrub_ctx *s, struct scrub_counts *counts)
 {
 	struct buf tmp;
 	int rc = -1;
@@ -631,7 +640,7 @@ int conv_scrub(struct conversation *c, const struct scrubber *s, struct scrub_co
 		struct buf m;
 		bool unused = false;
 		buf_init(&m, 0);
-		if (metadata_walk(c->metadata, c->metadata_len, s, counts, &m, &unused)) {
+		if (metadata_walk(c->metadata, c->metadata_len, scrub_ctx_scrubber(s), s, counts, &m, &unused)) {
 			buf_release(&m);
 			goto out;
 		}
@@ -667,12 +676,18 @@ int conv_has_pii(const struct conversation *c, const struct scrubber *s, bool *f
 			goto out;
 	if (c->context && find_any(s, c->context, strlen(c->context), &f, found))
 		goto out;
-	if (c->metadata && metadata_walk(c->metadata, c->metadata_len, s, NULL, NULL, found))
+	if (c->metadata && metadata_walk(c->metadata, c->metadata_len, s, NULL, NULL, NULL, found))
 		goto out;
 	rc = 0;
 out:
 	scrub_findings_release(&f);
 	return rc;
+}
+
+int conv_json_has_pii(const char *json, size_t len, const struct scrubber *s, bool *found)
+{
+	*found = false;
+	return metadata_walk(json, len, s, NULL, NULL, NULL, found);
 }
 
 int conv_messages_json(const struct conversation *c, struct buf *out)

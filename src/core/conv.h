@@ -24,6 +24,7 @@
 struct buf;
 struct scrubber;
 struct scrub_counts;
+struct scrub_ctx;
 
 #define CONV_ID_MAX 128
 #define CONV_USER_ID_MAX 256
@@ -76,8 +77,14 @@ bool conv_id_valid(const char *id, size_t len);
  */
 int conv_scrub(struct conversation *c, const struct scrubber *s,
 	       struct scrub_counts *counts);
+/* The same through a replacement context (one per conversation: the same
+ * value gets the same placeholder in every message). */
+int conv_scrub_ctx(struct conversation *c, struct scrub_ctx *ctx, struct scrub_counts *counts);
 /* True when the scrubber still finds anything in the conversation's text. */
 int conv_has_pii(const struct conversation *c, const struct scrubber *s, bool *found);
+/* True when the scrubber finds anything in a JSON value's strings (keys
+ * included), e.g. the stored messages array. -1 on malformed JSON. */
+int conv_json_has_pii(const char *json, size_t len, const struct scrubber *s, bool *found);
 
 /* The messages as stored and exported: [{"role":..,"content":..},...]. */
 int conv_messages_json(const struct conversation *c, struct buf *out);

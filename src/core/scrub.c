@@ -1,121 +1,394 @@
 /*
- * scrub: the hand-written PII and secret scanners behind scrub.h.
+ * scrub: the three-stage PII and secret engine behind scrub.h.
  *
- * What it is for: finding e-mail addresses, phone numbers, public IP
- * addresses, payment card numbers and well-known API token shapes in
- * arbitrary bytes, and replacing them with "<TYPE>" placeholders.
- * What it is not for: names, postal addresses or free-form secrets; those
- * need other rules. A multi-pattern engine (Hyperscan) will replace these
- * scanners later without changing scrub.h.
+ * Stage 1: one Hyperscan (Vectorscan) block-mode database holds the
+ * stage-1 pattern of every rule in scrub_rules.c, compiled once with
+ * SOM_LEFTMOST, so one pass over the text reports (rule, start, end) for
+ * every candidate. Overlapping reports of one rule are merged into a region
+ * (bounded, so a pathological input cannot make one region huge).
+ * Stage 2: a rule with captures re-runs its PCRE2 pattern (JIT, with match
+ * and depth limits) from the region's start, over the region plus the
+ * rule's `tail`, and takes group 1 as the value.
+ * Stage 3: the rule's validator confirms the value (and may narrow it).
+ * Then overlaps between rules are resolved: higher priority wins, then the
+ * longer finding, then the earlier start.
  *
- * How it works, in one left-to-right pass:
- *  - A byte class table (built by scrubber_new) drives everything. The main
- *    loop takes 64 bytes at a time (SSE2, or portable SWAR) and only looks
- *    closer at the first byte of a word ([A-Za-z0-9_]) that can begin a
- *    finding (a digit, a hex letter, the first byte of a token prefix), and
- *    at '+', '(' and ':'. Token prefixes are dispatched on their first two
- *    bytes through precomputed rule masks.
- *  - E-mail addresses are found from their '@' (memchr), expanding left over
- *    at most 64 local-part bytes and right over at most 253 domain bytes.
- *    They form a second stream, also ordered by start, merged lazily.
- *  - Every scanner looks at a bounded window and checks its own boundaries,
- *    so the whole pass is linear in the input on any bytes.
- *  - Overlaps are resolved greedily in start order: the earliest start wins,
- *    then the longest, then the lower enum scrub_type. Nothing that starts
- *    inside an accepted finding is looked at again.
+ * Every stage reads a bounded window per candidate, so the scan is linear in
+ * the input on any bytes (NULs and invalid UTF-8 are plain bytes here). A
+ * stage-2 error (match limit, JIT stack) redacts the whole candidate region
+ * instead of dropping it: the engine fails towards redaction.
  *
- * References: Luhn (ISO/IEC 7812-1) for cards; RFC 4291 section 2.2 text
- * forms for IPv6; RFC 5321/1035 length limits for addresses and domains;
- * special-purpose ranges from the IANA IPv4/IPv6 registries; RFC 2606 /
- * 6761 reserved names (example.*, .test, .invalid, .localhost).
+ * References: Hyperscan developer reference (SOM, block mode, scratch per
+ * thread); PCRE2 API (pcre2_match, branch reset groups); Luhn (ISO/IEC
+ * 7812-1); IBAN (ISO 13616, mod 97-10 of ISO 7064); RFC 4291 section 2.2;
+ * RFC 7519 (JWT); IANA special-purpose address registries; RFC 2606/6761
+ * reserved names; SSA SSN randomization rules.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "core/scrub.h"
+#include "core/scrub_rules.h"
 #include "util/buf.h"
 
+#include <hs/hs.h>
+#include <limits.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/crypto.h>
+#include <pcre2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__) && !defined(SCRUB_NO_SIMD)
-#include <emmintrin.h>
-#endif
 
-/* Byte classes; see class_init for what each holds. */
-enum {
-	C_DIGIT = 1 << 0,  /* 0-9 */
-	C_ALPHA = 1 << 1,  /* A-Za-z */
-	C_HEX   = 1 << 2,  /* 0-9A-Fa-f */
-	C_WORD  = 1 << 3,  /* A-Za-z0-9_ */
-	C_TOKEN = 1 << 4,  /* A-Za-z0-9_- : what a secret token is made of */
-	C_LOCAL = 1 << 5,  /* A-Za-z0-9._%+- : an e-mail local part */
-	C_LABEL = 1 << 6,  /* A-Za-z0-9- : a domain label, also Slack bodies */
-	C_B32   = 1 << 7,  /* A-Z2-7 : AWS key id bodies */
-	C_API   = 1 << 8,  /* first byte of some token prefix */
-	C_PUNCT = 1 << 9,  /* '+', '(' and ':' may start a phone or IPv6 */
+#define REGION_MAX 65536         /* one merged stage-1 region, bytes */
+#define LOOKBEHIND 64            /* bytes before a region stage 2 may see */
+#define MATCH_LIMIT 200000
+#define DEPTH_LIMIT 20000
+
+/* Per-thread scan state, pooled in the scrubber. */
+struct region;
+struct cand;
+
+struct scan_state {
+	hs_scratch_t *scratch;
+	struct region *pending;     /* per rule; kept between scans */
+	struct cand *c;             /* candidates; kept between scans */
+	size_t calloc_n;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	struct scan_state *next;
 };
 
-#define C_ALNUM (C_DIGIT | C_ALPHA)
-#define C_WORD_TRIGGER (C_DIGIT | C_HEX | C_API)
-
-/* Token rules: a literal prefix, then a body of one byte class. */
-enum {
-	API_MIXED    = 1 << 0,  /* the body needs a letter and a digit */
-	API_EXAMPLE  = 1 << 1,  /* a body ending in EXAMPLE is documentation */
-	API_SENDGRID = 1 << 2,  /* body is 22 token bytes, '.', 43 token bytes */
-	API_CASED    = 1 << 3,  /* the body needs a digit or both letter cases */
+struct scrubber {
+	hs_database_t *db;
+	hs_scratch_t *proto;
+	pcre2_code **re;            /* per rule, NULL when stage 1 is enough */
+	bool *jit;                  /* per rule: re was JIT-compiled */
+	struct scrub_options opt;
+	pthread_mutex_t lock;
+	struct scan_state *pool;
 };
 
-struct api_rule {
-	const char *prefix;
-	unsigned short cls;     /* class of the body bytes */
-	unsigned short min, max;
-	unsigned char flags;
+static const char *const type_names[SCRUB_NTYPES] = {
+	"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "API_KEY", "IBAN", "US_SSN", "MAC_ADDRESS",
+	"URL_CREDENTIALS", "PRIVATE_KEY", "JWT", "PASSWORD", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+	"GCP_API_KEY", "GCP_SERVICE_ACCOUNT", "GCP_OAUTH", "AZURE_STORAGE_KEY", "AZURE_SAS_TOKEN",
+	"GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "SLACK_WEBHOOK", "STRIPE_KEY", "OPENAI_KEY",
+	"ANTHROPIC_KEY", "HUGGINGFACE_TOKEN", "NPM_TOKEN", "PYPI_TOKEN", "TWILIO_KEY", "SENDGRID_KEY",
+	"MAILGUN_KEY", "DISCORD_TOKEN", "DISCORD_WEBHOOK", "TELEGRAM_BOT_TOKEN", "SHOPIFY_TOKEN",
+	"DIGITALOCEAN_TOKEN", "HEROKU_KEY", "DATADOG_KEY", "BASIC_AUTH", "BEARER_TOKEN", "HOME_PATH",
+	"GENERIC_SECRET",
 };
 
-/* Longer prefixes sharing a start with shorter ones (sk-ant- and sk-) are
- * all tried; the longest match wins. At most 64 rules (one mask bit each). */
-static const struct api_rule api_rules[] = {
-	{ "AKIA", C_B32, 16, 16, API_EXAMPLE },
-	{ "ASIA", C_B32, 16, 16, API_EXAMPLE },
-	{ "ABIA", C_B32, 16, 16, API_EXAMPLE },
-	{ "ACCA", C_B32, 16, 16, API_EXAMPLE },
-	{ "AIza", C_TOKEN, 35, 35, 0 },
-	{ "ghp_", C_ALNUM, 36, 36, 0 },
-	{ "gho_", C_ALNUM, 36, 36, 0 },
-	{ "ghu_", C_ALNUM, 36, 36, 0 },
-	{ "ghs_", C_ALNUM, 36, 36, 0 },
-	{ "ghr_", C_ALNUM, 36, 36, 0 },
-	{ "github_pat_", C_WORD, 22, 255, 0 },
-	{ "glpat-", C_TOKEN, 20, 20, 0 },
-	{ "xoxb-", C_LABEL, 10, 255, 0 },
-	{ "xoxp-", C_LABEL, 10, 255, 0 },
-	{ "xoxa-", C_LABEL, 10, 255, 0 },
-	{ "xoxo-", C_LABEL, 10, 255, 0 },
-	{ "xoxs-", C_LABEL, 10, 255, 0 },
-	{ "xoxr-", C_LABEL, 10, 255, 0 },
-	{ "sk_live_", C_ALNUM, 20, 255, 0 },
-	{ "rk_live_", C_ALNUM, 20, 255, 0 },
-	{ "pk_live_", C_ALNUM, 20, 255, 0 },
-	{ "sk_test_", C_ALNUM, 20, 255, 0 },
-	{ "rk_test_", C_ALNUM, 20, 255, 0 },
-	{ "sk-ant-", C_TOKEN, 32, 255, 0 },
-	{ "sk-proj-", C_TOKEN, 20, 255, 0 },
-	{ "sk-svcacct-", C_TOKEN, 20, 255, 0 },
-	{ "sk-admin-", C_TOKEN, 20, 255, 0 },
-	{ "sk-", C_ALNUM, 32, 255, API_MIXED },
-	{ "hf_", C_ALNUM, 34, 34, API_CASED },  /* real ones are often letters only */
-	{ "npm_", C_ALNUM, 36, 36, API_MIXED },
-	{ "pypi-AgEIcHlwaS5vcmc", C_TOKEN, 50, 1000, 0 },
-	{ "SG.", C_TOKEN, 22, 22, API_SENDGRID },
+/* ---- small byte helpers ----------------------------------------------- */
+
+static inline int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static inline int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int is_alpha(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static inline int is_alnum(int c)
+{
+	return is_digit(c) || is_alpha(c);
+}
+
+static inline int is_hex(int c)
+{
+	return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
+}
+
+static inline int is_token(int c)
+{
+	return is_alnum(c) || c == '_' || c == '-';
+}
+
+struct text {
+	const unsigned char *t;
+	size_t len;
 };
 
-#define API_NRULES (sizeof api_rules / sizeof api_rules[0])
-_Static_assert(API_NRULES <= 64, "one mask bit per token rule");
+/* The byte at p, or -1 outside the text. */
+static inline int at(const struct text *x, size_t p)
+{
+	return p < x->len ? x->t[p] : -1;
+}
 
-/*
- * Assigned ITU-T E.164 country codes. They form a prefix code, so the first
- * three digits of an international number name at most one of them.
- */
+static inline int before(const struct text *x, size_t p, size_t k)
+{
+	return p >= k ? x->t[p - k] : -1;
+}
+
+/* Case-insensitive search of a lowercase needle in t[a, b). */
+static int has_ci(const unsigned char *t, size_t a, size_t b, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = a; i + n <= b; i++) {
+		size_t k = 0;
+
+		while (k < n && lower(t[i + k]) == (unsigned char)needle[k])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+static int eq_ci(const unsigned char *p, size_t n, const char *lit)
+{
+	if (strlen(lit) != n)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (lower(p[k]) != (unsigned char)lit[k])
+			return 0;
+	return 1;
+}
+
+static int in_list_ci(const unsigned char *p, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (eq_ci(p, n, *list))
+			return 1;
+	return 0;
+}
+
+/* Shannon entropy of p[0, n) in bits per byte. */
+static double entropy(const unsigned char *p, size_t n)
+{
+	unsigned cnt[256] = { 0 };
+	double h = 0;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		cnt[p[i]]++;
+	for (unsigned c = 0; c < 256; c++) {
+		if (cnt[c]) {
+			double q = (double)cnt[c] / (double)n;
+			h -= q * log2(q);
+		}
+	}
+	return h;
+}
+
+static unsigned distinct(const unsigned char *p, size_t n)
+{
+	unsigned char seen[256] = { 0 };
+	unsigned d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!seen[p[i]]++)
+			d++;
+	return d;
+}
+
+/* Decode base64 or base64url (padding optional) into out (at most cap
+ * bytes). Returns the decoded length, or -1 on a bad byte. */
+static long b64_decode(const unsigned char *p, size_t n, unsigned char *out, size_t cap)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i], v;
+
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (is_digit(c))
+			v = c - '0' + 52;
+		else if (c == '+' || c == '-')
+			v = 62;
+		else if (c == '/' || c == '_')
+			v = 63;
+		else if (c == '=')
+			break;
+		else
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o < cap)
+				out[o] = (unsigned char)(acc >> bits);
+			o++;
+		}
+	}
+	return (long)(o < cap ? o : cap);
+}
+
+/* ---- allow-lists --------------------------------------------------------- */
+
+/* Words that make a value a template, a placeholder or an example. */
+static const char *const placeholder_words[] = {
+	"${", "{{", "}}", "%(", "%s", "xxxx", "****", "....", "your", "example", "placeholder", "changeme",
+	"change_me", "change-me", "redacted", "dummy", "<", ">", "replace", "insert", "enter_", "enter-",
+	"os.environ", "process.env", "getenv", "env(", "env[", "env.", "secrets.", "vault", "config.",
+	"settings.", "params.", "args.", "request.", "input(", "sample", "here", "todo", "fake", "mock",
+	NULL,
+};
+
+static const char *const non_values[] = {
+	"password", "passwd", "pass", "secret", "none", "null", "nil", "true", "false", "undefined", "str",
+	"string", "required", "optional", "bool", "boolean", "int", "text", "hidden", "empty", "token",
+	"bytes", "char", "varchar", "any", "object", "number", "secretstr", "field", "default", "test",
+	"admin", "root", "user", "username", "value", "1234", "12345", "123456", "postgres", "guest", "mysql",
+	"redis", "rabbitmq", "docker", "minio", "minioadmin",
+	NULL,
+};
+
+static int placeholder_like(const unsigned char *p, size_t n)
+{
+	unsigned char low[512];
+	size_t m = n < sizeof low ? n : sizeof low;
+
+	if (!n)
+		return 1;
+	if (p[0] == '$' || p[0] == '%' || p[0] == '[' || p[0] == '{' || p[0] == '(')
+		return 1;
+	if (distinct(p, n) <= 2)
+		return 1;
+	/* lowercase once, then plain substring searches (this runs for every
+	 * candidate secret, so it must be cheap) */
+	for (size_t i = 0; i < m; i++)
+		low[i] = (unsigned char)lower(p[i]);
+	for (const char *const *w = placeholder_words; *w; w++)
+		if (memmem(low, m, *w, strlen(*w)))
+			return 1;
+	return in_list_ci(p, n, non_values);
+}
+
+/* An identifier or expression rather than a literal: snake_case words,
+ * camelCase words, member access, calls. */
+static int identifier_like(const unsigned char *p, size_t n)
+{
+	unsigned digits = 0, other = 0, dots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i];
+
+		if (is_digit(c))
+			digits++;
+		else if (c >= 'A' && c <= 'Z')
+			continue;
+		else if (c == '.')
+			dots++;
+		else if (c == '_' || c == '-')
+			continue;
+		else if (!(c >= 'a' && c <= 'z'))
+			other++;
+		if (c == '(' || c == '[')
+			return 1;
+	}
+	if (other)
+		return 0;
+	if (dots && !digits)
+		return 1;  /* settings.SECRET_KEY, self.password */
+	return !digits;  /* letters and separators only: words, not a secret */
+}
+
+/* ---- validators ----------------------------------------------------------- */
+
+static const char *const file_exts[] = {
+	"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css",
+	"scss", "py", "rb", "go", "rs", "java", "json", "yaml", "yml", "md", "txt", "html", "htm", "lock",
+	"sh", "tar", "gz", "tgz", "zip", "min", "map", "pdf", "xml", "toml", "ini", "cfg", "conf", "log",
+	"vue", "php", "kt", "swift", "c", "h", "cpp", "hpp", "cs", "wasm", "woff", "woff2", "ttf", "mp4",
+	NULL,
+};
+
+static const char *const reserved_tlds[] = { "test", "invalid", "localhost", "example", "local", NULL };
+
+/* Generic top-level domains of three or more letters that addresses use;
+ * any two-letter (country) domain is accepted. Names like .service,
+ * .timer or .weight are systemd units and attribute access, not mail. */
+static const char *const long_tlds[] = {
+	"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi", "asia", "tel",
+	"app", "dev", "tech", "cloud", "online", "site", "store", "shop", "blog", "xyz", "top", "club", "live",
+	"email", "page", "link", "news", "art", "design", "space", "website", "host", "systems", "solutions",
+	"company", "agency", "digital", "network", "software", "studio", "academy", "center", "media", "group",
+	"team", "works", "world", "zone", "today", "life", "global", "inc", "llc", "ltd", "bank", "law", "money",
+	"finance", "capital", "ventures", "foundation", "institute", "university", "school", "gmbh", "berlin",
+	"london", "nyc", "paris", "tokyo", "amsterdam", "mail", "post", "travel", "jobs", "museum", "aero",
+	"coop", "cat", "eus", "swiss", "health", "care", "consulting", "services", "science", "codes", "tools",
+	"run", "one", "plus", "app", "ninja", "rocks", "social", "chat", "me", NULL,
+};
+
+/* SSH algorithm names look like addresses (curve25519-sha256@libssh.org). */
+static const char *const not_mail_domains[] = { "libssh.org", "openssh.com", NULL };
+
+static int v_email(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	size_t a = *s, b = *e, at_pos, lab, k;
+	int alnum = 0;
+
+	at_pos = (size_t)((const unsigned char *)memchr(t + a, '@', b - a) - t);
+	/* a..b@c.org: an address cannot hold "..", so it starts after them */
+	for (k = at_pos; k > a + 1; k--)
+		if (t[k - 1] == '.' && t[k - 2] == '.') {
+			a = k;
+			break;
+		}
+	while (a < at_pos && (t[a] == '.' || t[a] == '-' || t[a] == '+'))
+		a++;
+	if (at_pos > a && t[at_pos - 1] == '.')
+		return 0;  /* john.@gmail.com */
+	if (t[at_pos + 1] == '-' || t[at_pos + 1] == '.')
+		return 0;
+	while (b > at_pos + 1 && (t[b - 1] == '.' || t[b - 1] == '-'))
+		b--;
+	if (a == at_pos || b <= at_pos + 1 || memchr(t + at_pos + 1, '@', b - at_pos - 1))
+		return 0;
+	if (before(x, a, 1) == '@' || at(x, b) == '@')
+		return 0;  /* a@b.io@c: part of something else */
+	for (k = a; k < at_pos; k++)
+		alnum |= is_alnum(t[k]) || t[k] >= 0x80;
+	if (!alnum)
+		return 0;
+	/* the last label: letters (or IDN), 2-24 bytes, not a file extension */
+	for (lab = b; lab > at_pos + 1 && t[lab - 1] != '.'; lab--)
+		;
+	if (lab <= at_pos + 1 || b - lab < 2 || b - lab > 24)
+		return 0;
+	for (k = lab; k < b; k++)
+		if (!is_alpha(t[k]) && t[k] < 0x80 && !(k > lab + 3 && eq_ci(t + lab, 4, "xn--")))
+			return 0;
+	if (in_list_ci(t + lab, b - lab, file_exts) || in_list_ci(t + lab, b - lab, reserved_tlds))
+		return 0;
+	if (b - lab > 2 && t[lab] < 0x80 && !eq_ci(t + lab, 4 < b - lab ? 4 : b - lab, "xn--") &&
+	    !in_list_ci(t + lab, b - lab, long_tlds))
+		return 0;
+	for (const char *const *d = not_mail_domains; *d; d++)
+		if (eq_ci(t + at_pos + 1, b - at_pos - 1, *d))
+			return 0;
+	/* example.com, mail.example.org: RFC 2606 documentation domains */
+	if (has_ci(t, at_pos + 1, b, "example.") && (b - lab == 3))
+		return 0;
+	/* git@github.com:org/repo is an SSH remote, not a person */
+	if (at_pos - a == 3 && eq_ci(t + a, 3, "git"))
+		return 0;
+	*s = a;
+	*e = b;
+	return 1;
+}
+
+/* Assigned ITU-T E.164 country codes (a prefix code). */
 static const char country_codes[] =
 	"1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 "
 	"55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 "
@@ -130,96 +403,994 @@ static const char country_codes[] =
 	"855 856 870 878 880 881 882 883 886 888 960 961 962 963 964 965 966 "
 	"967 968 970 971 972 973 974 975 976 977 979 992 993 994 995 996 998";
 
-struct scrubber {
-	uint16_t cls[256];
-	uint64_t api_first[256];   /* rules whose prefix starts with byte b */
-	uint64_t api_second[256];  /* rules whose prefix has b second */
-	unsigned char api_plen[API_NRULES];
-	unsigned char cc_len[1000];  /* first 3 digits -> country code length */
-};
-
-static const char *const type_names[SCRUB_NTYPES] = {
-	"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "API_KEY",
-};
-
-static const char *const placeholders[SCRUB_NTYPES] = {
-	"<EMAIL>", "<PHONE>", "<IP_ADDRESS>", "<CREDIT_CARD>", "<API_KEY>",
-};
-
-/* ---- building the scrubber ---------------------------------------- */
-
-static void class_init(uint16_t *cls)
-{
-	unsigned c;
-
-	for (c = 0; c < 256; c++) {
-		uint16_t k = 0;
-
-		if (c >= '0' && c <= '9')
-			k |= C_DIGIT | C_HEX;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-			k |= C_ALPHA;
-		if ((c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))
-			k |= C_HEX;
-		if ((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'))
-			k |= C_B32;
-		if (k & C_ALNUM || c == '_')
-			k |= C_WORD;
-		if (k & C_WORD || c == '-')
-			k |= C_TOKEN;
-		if (k & C_ALNUM || c == '-')
-			k |= C_LABEL;
-		if (k & C_TOKEN || c == '.' || c == '%' || c == '+')
-			k |= C_LOCAL;
-		if (c == '+' || c == '(' || c == ':')
-			k |= C_PUNCT;
-		cls[c] = k;
-	}
-}
-
-static void country_init(unsigned char *cc_len)
+static int country_code_ok(const char *d, size_t n)
 {
 	const char *p = country_codes;
 
 	while (*p) {
-		unsigned v = 0, n = 0, lo, hi, k;
+		size_t k = strcspn(p, " ");
 
-		for (; *p >= '0' && *p <= '9'; p++, n++)
-			v = v * 10 + (unsigned)(*p - '0');
-		lo = n == 1 ? v * 100 : n == 2 ? v * 10 : v;
-		hi = n == 1 ? lo + 99 : n == 2 ? lo + 9 : lo;
-		for (k = lo; k <= hi; k++)
-			cc_len[k] = (unsigned char)n;
+		if (k <= n && !memcmp(p, d, k))
+			return 1;  /* a prefix code: at most one entry matches */
+		p += k;
 		while (*p == ' ')
 			p++;
 	}
+	return 0;
+}
+
+static size_t collect_digits(const unsigned char *t, size_t a, size_t b, char *d, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t k = a; k < b; k++)
+		if (is_digit(t[k])) {
+			if (n < cap)
+				d[n] = (char)t[k];
+			n++;
+		}
+	return n;
+}
+
+static int is_nanp(const char *d)
+{
+	return d[0] >= '2' && d[3] >= '2';
+}
+
+/* Shapes that are numbers of another kind: dates, decimals, section
+ * numbers, compact runs too short for a full number. */
+static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *d, size_t n)
+{
+	const unsigned char *t = x->t;
+	int seps = 0, dot = 0, space = 0;
+
+	for (size_t k = a + 1; k < b; k++) {
+		if (is_digit(t[k]))
+			continue;
+		seps++;
+		dot |= t[k] == '.';
+		space |= t[k] == ' ';
+	}
+	if ((at(x, b) == '.' || at(x, b) == ',') && is_digit(at(x, b + 1)))
+		return 0;
+	if ((dot && space) || (dot && seps == 1))
+		return 0;  /* +44 20.8.2.2.10, Decimal('+35236450.6') */
+	if (!seps && n < 10)
+		return 0;
+	for (size_t k = a; k + 5 <= b; k++)
+		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) && t[k + 4] == '-')
+			return 0;
+	if (d[0] == '1')  /* +1: a North American number, exactly */
+		return n == 11 && is_nanp(d + 1);
+	return 1;
+}
+
+static int v_phone_intl(const struct text *x, size_t *s, size_t *e)
+{
+	char d[32];
+	size_t n = collect_digits(x->t, *s, *e, d, sizeof d);
+	int p = before(x, *s, 1);
+
+	if (n < 8 || n > 15 || is_alnum(p) || p == '+' || p == '-' || p == '.' || p == '/' || is_digit(at(x, *e)))
+		return 0;
+	if (d[0] == '0' || !country_code_ok(d, n))
+		return 0;
+	return phone_shape_ok(x, *s, *e, d, n);
+}
+
+static int v_phone_nanp(const struct text *x, size_t *s, size_t *e)
+{
+	char d[16];
+	size_t n = collect_digits(x->t, *s, *e, d, sizeof d);
+	int p = before(x, *s, 1), q = at(x, *e);
+
+	const unsigned char *t = x->t;
+	int sep = 0;
+
+	if (n == 11 && d[0] == '1')
+		memmove(d, d + 1, 10), n = 10;
+	if (n != 10 || !is_nanp(d))
+		return 0;
+	/* one separator throughout: 415-555.2671 is not written by people */
+	for (size_t k = *s; k < *e; k++) {
+		int c = t[k];
+
+		if (is_digit(c) || c == '(' || (c == ')'))
+			continue;
+		if (c == ' ' && k > *s && t[k - 1] == ')')
+			continue;
+		if (sep && c != sep)
+			return 0;
+		sep = c;
+	}
+	/* "128 256 512 1024": one of a row of numbers */
+	if (sep == ' ' && ((p == ' ' && is_digit(before(x, *s, 2))) || (q == ' ' && is_digit(at(x, *e + 1)))))
+		return 0;
+	if (p == '-' || p == '.' || p == '/' || is_digit(p) || ((q == '-' || q == '.') && is_digit(at(x, *e + 1))))
+		return 0;
+	return 1;
+}
+
+static int v_phone_ctx(const struct text *x, size_t *s, size_t *e)
+{
+	char d[32];
+	size_t n = collect_digits(x->t, *s, *e, d, sizeof d);
+	const unsigned char *t = x->t;
+
+	int dot = 0, other = 0;
+
+	if (n < 9 || n > 15)
+		return 0;
+	/* written by people: no two separators in a row (but ") "), and dots
+	 * only with dots */
+	for (size_t k = *s + 1; k < *e; k++) {
+		int c = t[k], pc = t[k - 1];
+
+		if (is_digit(c))
+			continue;
+		dot |= c == '.';
+		other |= c != '.' && c != '(' && c != ')';
+		if (!is_digit(pc) && !(pc == ')' && c == ' ') && !(pc == ' ' && c == '('))
+			return 0;
+	}
+	if (dot && other)
+		return 0;
+	/* 2024-01-15 or 2024/01/15 inside is a date, not a number */
+	for (size_t k = *s; k + 5 <= *e; k++)
+		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) &&
+		    (t[k + 4] == '-' || t[k + 4] == '/') && (k == *s || !is_digit(t[k - 1])) &&
+		    (t[k] == '1' || t[k] == '2'))
+			return 0;
+	return 1;
+}
+
+static const char *const version_words[] = {
+	"version", "ver", "build", "release", "rev", "revision", "firmware", "kernel", "patch", "v", "python",
+	"node", "chrome", "firefox", "safari", "oid", "section", NULL,
+};
+
+/* A dotted quad right after a version word or operator is a version. */
+static int version_context(const struct text *x, size_t s)
+{
+	const unsigned char *t = x->t;
+	size_t p = s, q;
+	int c = before(x, s, 1);
+
+	int c2 = before(x, s, 2);
+
+	if ((c == '=' && (c2 == '=' || c2 == '>' || c2 == '<' || c2 == '~' || c2 == '!')) || c == '^' || c == '~' ||
+	    (c == '/' && c2 != '/') || c == '>' || c == '<' || c == 'v' || c == 'V')
+		return 1;  /* chrome/120.0.6099.109, but http://34.60.104.252 */
+	while (p > 0 && p + 6 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '\'' ||
+				      t[p - 1] == '='))
+		p--;
+	q = p;
+	while (q > 0 && (is_alpha(t[q - 1]) || t[q - 1] == '_') && p - q < 24)
+		q--;
+	if (q == p)
+		return 0;
+	/* "version", "appVersion", "kernel_version", "Git", "OID", and a word
+	 * glued to an escape ("\\nBuild" in JSON text) */
+	if (p - q >= 7 && eq_ci(t + p - 7, 7, "version"))
+		return 1;
+	for (const char *const *w = version_words; *w; w++) {
+		size_t n = strlen(*w);
+
+		if (n <= p - q && eq_ci(t + p - n, n, *w) &&
+		    (p - n == q || t[p - n - 1] == '_' || (t[p - n] >= 'A' && t[p - n] <= 'Z') ||
+		     (p - n >= 2 && t[p - n - 2] == '\\')))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const ip_words[] = {
+	"ip", "addr", "address", "host", "server", "from", "to", "connect", "connecting", "ssh", "peer", "client",
+	"remote", "src", "dst", "upstream", "listen", "ping", "nslookup", "dig", "curl", "via", "inet", "gateway",
+	"proxy", "origin", "x-forwarded-for", "at", NULL,
+};
+
+/* Four small numbers (all <= 31) are a section number, an OID or a version
+ * far more often than an address: take them only after an address word
+ * (or in user@host, http://host). */
+static int ip_context(const struct text *x, size_t s)
+{
+	const unsigned char *t = x->t;
+	size_t p = s, q;
+	int c = before(x, s, 1);
+
+	if (c == '@' || (c == '/' && before(x, s, 2) == '/'))
+		return 1;
+	while (p > 0 && p + 4 > s && (t[p - 1] == ' ' || t[p - 1] == ':' || t[p - 1] == '"' || t[p - 1] == '=' ||
+				      t[p - 1] == '\''))
+		p--;
+	q = p;
+	while (q > 0 && (is_alpha(t[q - 1]) || t[q - 1] == '_' || t[q - 1] == '-') && p - q < 20)
+		q--;
+	return q < p && (in_list_ci(t + q, p - q, ip_words) || has_ci(t, q, p, "ip") || has_ci(t, q, p, "host") ||
+			 has_ci(t, q, p, "addr"));
+}
+
+static int ipv4_parse(const unsigned char *t, size_t a, size_t b, unsigned o[4])
+{
+	size_t p = a;
+
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0, nd = 0;
+		size_t st = p;
+
+		while (p < b && is_digit(t[p]) && nd < 4) {
+			v = v * 10 + (unsigned)(t[p] - '0');
+			p++;
+			nd++;
+		}
+		if (!nd || nd > 3 || v > 255 || (nd > 1 && t[st] == '0'))
+			return 0;
+		o[k] = v;
+		if (k < 3) {
+			if (p >= b || t[p] != '.')
+				return 0;
+			p++;
+		}
+	}
+	return p == b;
+}
+
+static int ipv4_kept(const unsigned o[4])
+{
+	static const unsigned char resolvers[][4] = {
+		{ 8, 8, 8, 8 }, { 8, 8, 4, 4 }, { 1, 1, 1, 1 }, { 1, 0, 0, 1 }, { 9, 9, 9, 9 },
+		{ 149, 112, 112, 112 }, { 208, 67, 222, 222 }, { 208, 67, 220, 220 }, { 64, 6, 64, 6 },
+		{ 4, 2, 2, 2 }, { 94, 140, 14, 14 }, { 76, 76, 2, 0 },
+	};
+
+	if (o[0] == 0 || o[0] == 10 || o[0] == 127 || o[0] >= 224)
+		return 1;
+	if ((o[0] == 169 && o[1] == 254) || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
+	    (o[0] == 192 && o[1] == 168) || (o[0] == 100 && o[1] >= 64 && o[1] <= 127))
+		return 1;
+	if ((o[0] == 192 && o[1] == 0 && (o[2] == 2 || o[2] == 0)) || (o[0] == 198 && o[1] == 51 && o[2] == 100) ||
+	    (o[0] == 203 && o[1] == 0 && o[2] == 113) || (o[0] == 198 && (o[1] == 18 || o[1] == 19)))
+		return 1;
+	for (size_t k = 0; k < sizeof resolvers / sizeof resolvers[0]; k++)
+		if (o[0] == resolvers[k][0] && o[1] == resolvers[k][1] && o[2] == resolvers[k][2] &&
+		    o[3] == resolvers[k][3])
+			return 1;
+	return 0;
+}
+
+static int v_ipv4(const struct scrubber *sc, const struct text *x, size_t *s, size_t *e)
+{
+	unsigned o[4];
+	int p = before(x, *s, 1), q = at(x, *e);
+
+	if (!ipv4_parse(x->t, *s, *e, o))
+		return 0;
+	if (p == '.' || p == '_' || (q == '.' && is_alnum(at(x, *e + 1))) || q == '_')
+		return 0;
+	/* 4.18.0.240-beta, release-34.12.5.6 (a range 1.2.3.4-1.2.3.9 is fine) */
+	if ((q == '-' && is_alpha(at(x, *e + 1))) || (p == '-' && is_alpha(before(x, *s, 2))))
+		return 0;
+	if (version_context(x, *s))
+		return 0;
+	if (o[0] <= 31 && o[1] <= 31 && o[2] <= 31 && o[3] <= 31 && !ip_context(x, *s))
+		return 0;
+	return sc->opt.report_kept_ips || !ipv4_kept(o);
+}
+
+/* Parse an RFC 4291 text address in t[a, b) into 8 groups. */
+static int ipv6_parse(const unsigned char *t, size_t a, size_t b, uint16_t g[8], unsigned *explicit_groups)
+{
+	uint16_t head[8], tail[8];
+	unsigned nh = 0, nt = 0, *n = &nh;
+	uint16_t *cur = head;
+	int gap = 0;
+	size_t p = a;
+
+	if (b - a >= 2 && t[a] == ':' && t[a + 1] == ':') {
+		gap = 1;
+		p = a + 2;
+		cur = tail;
+		n = &nt;
+	} else if (p < b && t[p] == ':') {
+		return 0;
+	}
+	while (p < b) {
+		unsigned v = 0, nd = 0;
+		size_t st = p;
+
+		while (p < b && is_hex(t[p]) && nd < 5) {
+			v = v * 16 + (unsigned)(is_digit(t[p]) ? t[p] - '0' : lower(t[p]) - 'a' + 10);
+			p++;
+			nd++;
+		}
+		if (p < b && t[p] == '.') {
+			unsigned o[4];
+
+			/* an embedded IPv4 address ends the text */
+			if (!ipv4_parse(t, st, b, o) || nh + nt + 2 > 8)
+				return 0;
+			cur[(*n)++] = (uint16_t)(o[0] << 8 | o[1]);
+			cur[(*n)++] = (uint16_t)(o[2] << 8 | o[3]);
+			p = b;
+			break;
+		}
+		if (!nd || nd > 4 || nh + nt >= 8)
+			return 0;
+		cur[(*n)++] = (uint16_t)v;
+		if (p == b)
+			break;
+		if (t[p] != ':')
+			return 0;
+		p++;
+		if (p < b && t[p] == ':') {
+			if (gap)
+				return 0;
+			gap = 1;
+			p++;
+			cur = tail;
+			n = &nt;
+			if (p == b)
+				break;
+		} else if (p == b) {
+			return 0;
+		}
+	}
+	if ((!gap && nh != 8) || (gap && nh + nt > 7))
+		return 0;
+	memset(g, 0, 8 * sizeof g[0]);
+	memcpy(g, head, nh * sizeof g[0]);
+	memcpy(g + 8 - nt, tail, nt * sizeof g[0]);
+	*explicit_groups = nh + nt;
+	return 1;
+}
+
+static int ipv6_kept(const uint16_t g[8])
+{
+	int zero6 = !g[0] && !g[1] && !g[2] && !g[3] && !g[4];
+
+	if (zero6 && !g[5] && !g[6] && g[7] <= 1)
+		return 1;  /* :: and ::1 */
+	if (zero6 && g[5] == 0xffff) {
+		unsigned o[4] = { g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff };
+		return ipv4_kept(o);
+	}
+	if ((g[0] & 0xffc0) == 0xfe80 || (g[0] & 0xfe00) == 0xfc00 || (g[0] & 0xff00) == 0xff00)
+		return 1;
+	if (g[0] == 0x2001 && (g[1] == 0x0db8 || g[1] < 0x200))
+		return 1;  /* documentation; IETF protocol assignments 2001::/23 */
+	if ((g[0] == 0x2001 && g[1] == 0x4860 && g[2] == 0x4860) || (g[0] == 0x2606 && g[1] == 0x4700 && g[2] == 0x4700) ||
+	    (g[0] == 0x2620 && g[1] == 0x00fe))
+		return 1;  /* Google, Cloudflare and Quad9 resolvers */
+	return 0;
+}
+
+static int v_ipv6(const struct scrubber *sc, const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	size_t a = *s, b = *e, hexd = 0;
+	unsigned explicit_groups = 0;
+	uint16_t g[8];
+	int digit = 0, p, q;
+
+	if (b - a >= 2 && t[a] == ':' && t[a + 1] != ':')
+		a++;
+	if (b - a >= 2 && t[b - 1] == ':' && t[b - 2] != ':')
+		b--;
+	p = before(x, a, 1);
+	q = at(x, b);
+	if (is_alnum(p) || p == '_' || p == ':' || p == '.' || is_alnum(q) || q == '_' || q == ':')
+		return 0;
+	if (!ipv6_parse(t, a, b, g, &explicit_groups))
+		return 0;
+	for (size_t k = a; k < b; k++) {
+		hexd += is_hex(t[k]) != 0;
+		digit |= is_digit(t[k]);
+	}
+	/* C++ and Rust paths (a::b, dead::beef) are not addresses */
+	if (!digit || (explicit_groups < 3 && hexd < 5))
+		return 0;
+	/* 1:2:3:4:5:6:7:8 and EUI-64 / MAC-like 20:01:0d:b8:11:22:33:44 */
+	{
+		size_t run = 0, maxrun = 0, groups = 1, two = 1;
+
+		for (size_t k = a; k < b; k++) {
+			if (t[k] == ':') {
+				two &= run == 2;
+				groups++;
+				run = 0;
+				continue;
+			}
+			run++;
+			if (run > maxrun)
+				maxrun = run;
+		}
+		two &= run == 2;
+		if (maxrun < 2 || (two && groups == 8))
+			return 0;
+	}
+	if (!sc->opt.report_kept_ips && ipv6_kept(g))
+		return 0;
+	*s = a;
+	*e = b;
+	return 1;
+}
+
+static int luhn_ok(const char *d, size_t n)
+{
+	unsigned sum = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned v = (unsigned)(d[n - 1 - k] - '0');
+
+		if (k & 1)
+			v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+		sum += v;
+	}
+	return sum % 10 == 0;
+}
+
+/* Card numbers the networks and processors publish for testing. */
+static const char *const test_cards[] = {
+	"4111111111111111", "4242424242424242", "4012888888881881", "4222222222222", "4000056655665556",
+	"4000000000000002", "4000000000003220", "4000000000009995", "4000002500003155", "4000000000000077",
+	"5555555555554444", "5105105105105100", "5200828282828210", "2223003122003222", "5454545454545454",
+	"378282246310005", "371449635398431", "378734493671000", "6011111111111117", "6011000990139424",
+	"3056930009020004", "36227206271667", "3566002020360505", "6200000000000005", "4005519200000004",
+	"4012000033330026", "5425233430109903", "4263982640269299", "4917484589897107", "30569309025904",
+	"38520000023237", "3530111333300000", NULL,
+};
+
+static int card_issuer_ok(const char *d, size_t n)
+{
+	unsigned p2 = (unsigned)(d[0] - '0') * 10 + (unsigned)(d[1] - '0');
+	unsigned p4 = p2 * 100 + (unsigned)(d[2] - '0') * 10 + (unsigned)(d[3] - '0');
+
+	if (d[0] == '4')
+		return n == 13 || n == 16 || n == 19;
+	if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+		return n == 16;
+	if (p2 == 34 || p2 == 37)
+		return n == 15;
+	if (p4 == 6011 || p2 == 65 || (p4 >= 6440 && p4 <= 6499) || p2 == 62 || (p4 >= 3528 && p4 <= 3589))
+		return n >= 16 && n <= 19;
+	if (p2 == 36 || p2 == 38 || p2 == 39 || (p4 >= 3000 && p4 <= 3059))
+		return n >= 14 && n <= 19;
+	return 0;
+}
+
+static int card_span(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	char d[24];
+	size_t n = 0, groups[8], ng = 0, glen = 0;
+	int sep = 0, p = before(x, *s, 1), q = at(x, *e);
+
+	for (size_t k = *s; k < *e; k++) {
+		if (is_digit(t[k])) {
+			if (n >= 19)
+				return 0;
+			d[n++] = (char)t[k];
+			glen++;
+			continue;
+		}
+		if (sep && t[k] != sep)
+			return 0;
+		sep = t[k];
+		if (ng >= 7)
+			return 0;
+		groups[ng++] = glen;
+		glen = 0;
+	}
+	groups[ng++] = glen;
+	d[n] = '\0';
+	if (n < 13 || p == '.' || p == '-' || p == '+' || p == '_' || ((q == '.' || q == '-') && is_digit(at(x, *e + 1))))
+		return 0;
+	if (ng > 1) {
+		/* 4-4-4-4(-3), 4-6-5 or 4-6-4 */
+		int ok = groups[0] == 4 && ((ng == 3 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4)) || ng >= 4);
+		for (size_t k = 1; ok && ng >= 4 && k + 1 < ng; k++)
+			ok = groups[k] == 4;
+		if (!ok || (ng >= 4 && (groups[ng - 1] < 1 || groups[ng - 1] > 4)))
+			return 0;
+	}
+	if (distinct((const unsigned char *)d, n) < 3 || !card_issuer_ok(d, n) || !luhn_ok(d, n))
+		return 0;
+	for (const char *const *c = test_cards; *c; c++)
+		if (!strcmp(d, *c))
+			return 0;
+	return 1;
+}
+
+/* "4421 8096 7929 0814 12/25": the greedy match took the expiry month;
+ * drop trailing groups until the number validates. */
+static int v_card(const struct text *x, size_t *s, size_t *e)
+{
+	size_t end = *e;
+
+	for (int tries = 0; tries < 4; tries++) {
+		size_t k = end;
+
+		if (card_span(x, s, &end)) {
+			*e = end;
+			return 1;
+		}
+		while (k > *s && is_digit(x->t[k - 1]))
+			k--;
+		if (k <= *s + 13 || (x->t[k - 1] != ' ' && x->t[k - 1] != '-'))
+			return 0;
+		end = k - 1;
+	}
+	return 0;
+}
+
+static const struct { char cc[3]; unsigned char len; } iban_lengths[] = {
+	{ "AD", 24 }, { "AE", 23 }, { "AT", 20 }, { "BE", 16 }, { "BG", 22 }, { "BH", 22 }, { "BR", 29 },
+	{ "CH", 21 }, { "CY", 28 }, { "CZ", 24 }, { "DE", 22 }, { "DK", 18 }, { "EE", 20 }, { "ES", 24 },
+	{ "FI", 18 }, { "FR", 27 }, { "GB", 22 }, { "GI", 23 }, { "GR", 27 }, { "HR", 21 }, { "HU", 28 },
+	{ "IE", 22 }, { "IL", 23 }, { "IS", 26 }, { "IT", 27 }, { "KW", 30 }, { "KZ", 20 }, { "LB", 28 },
+	{ "LI", 21 }, { "LT", 20 }, { "LU", 20 }, { "LV", 21 }, { "MC", 27 }, { "MT", 31 }, { "NL", 18 },
+	{ "NO", 15 }, { "PK", 24 }, { "PL", 28 }, { "PT", 25 }, { "QA", 29 }, { "RO", 24 }, { "RS", 22 },
+	{ "SA", 24 }, { "SE", 24 }, { "SI", 19 }, { "SK", 24 }, { "SM", 27 }, { "TN", 24 }, { "TR", 26 },
+	{ "UA", 29 }, { "VG", 24 }, { "XK", 20 },
+};
+
+static int v_iban(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	char c[40];
+	size_t n = 0;
+	unsigned rem = 0;
+	int known = 0;
+
+	for (size_t k = *s; k < *e; k++) {
+		if (t[k] == ' ')
+			continue;
+		if (n >= 34)
+			return 0;
+		c[n++] = (char)t[k];
+	}
+	for (size_t k = 0; k < sizeof iban_lengths / sizeof iban_lengths[0]; k++)
+		if (!memcmp(iban_lengths[k].cc, c, 2)) {
+			if (n != iban_lengths[k].len)
+				return 0;
+			known = 1;
+		}
+	if (!known || n < 15)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		char ch = c[(k + 4) % n];
+
+		if (is_digit(ch))
+			rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+		else
+			rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+	}
+	return rem == 1;
+}
+
+static int v_ssn(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t + *s;
+	unsigned area = (unsigned)((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
+	int p = before(x, *s, 1), q = at(x, *e);
+
+	if (p == '-' || p == '.' || q == '-' || q == '.')
+		return 0;
+	if (area == 0 || area == 666 || area >= 900)
+		return 0;
+	if ((t[4] == '0' && t[5] == '0') || (t[7] == '0' && t[8] == '0' && t[9] == '0' && t[10] == '0'))
+		return 0;
+	return 1;
+}
+
+static int v_mac(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	int sep = t[*s + 2], zero = 1, ff = 1;
+
+	for (size_t k = *s; k < *e; k++) {
+		if ((k - *s) % 3 == 2) {
+			if (t[k] != sep)
+				return 0;
+			continue;
+		}
+		zero &= t[k] == '0';
+		ff &= lower(t[k]) == 'f';
+	}
+	if (at(x, *e) == sep || before(x, *s, 1) == sep)
+		return 0;
+	return !zero && !ff;
+}
+
+static int v_userpass(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	const unsigned char *colon = memchr(t + *s, ':', *e - *s);
+	size_t pw, n;
+
+	if (!colon)
+		return 0;
+	pw = (size_t)(colon - t) + 1;
+	n = *e - pw;
+	if (n < 3 || placeholder_like(t + pw, n) || memchr(t + *s, '$', *e - *s))
+		return 0;
+	/* user:user is a default account of a local service, not a secret */
+	if (n == pw - 1 - *s && !memcmp(t + *s, t + pw, n))
+		return 0;
+	return 1;
+}
+
+static int v_jwt(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+	const unsigned char *dot = memchr(t + *s, '.', *e - *s);
+	unsigned char hdr[512];
+	long n;
+
+	if (!dot)
+		return 0;
+	n = b64_decode(t + *s, (size_t)(dot - t) - *s, hdr, sizeof hdr);
+	if (n < 8 || hdr[0] != '{' || !has_ci(hdr, 0, (size_t)n, "\"alg\""))
+		return 0;
+	if (is_token(at(x, *e)))
+		return 0;
+	return 1;
+}
+
+static int quoted(const struct text *x, size_t s)
+{
+	int c = before(x, s, 1);
+
+	return c == '"' || c == '\'' || c == '`';
+}
+
+static int v_password(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s;
+	size_t n = *e - *s;
+
+	if (placeholder_like(p, n))
+		return 0;
+	if (!quoted(x, *s)) {
+		int c = p[n - 1];
+
+		if (n < 5 || identifier_like(p, n) || c == ')' || c == '(')
+			return 0;
+	}
+	return 1;
+}
+
+static int quoted(const struct text *x, size_t s);
+
+static int v_secret(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s;
+	size_t n = *e - *s;
+	unsigned lo = 0, up = 0, dg = 0;
+
+	if (n < 12 || placeholder_like(p, n) || identifier_like(p, n))
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		lo |= p[k] >= 'a' && p[k] <= 'z';
+		up |= p[k] >= 'A' && p[k] <= 'Z';
+		dg |= is_digit(p[k]);
+	}
+	if (lo + up + dg < 2 || has_ci(p, 0, n, "http") || has_ci(p, 0, n, "://"))
+		return 0;
+	/* a bare value needs a digit: random tokens of this length nearly
+	 * always have one, words and expressions (auto_error=False) do not */
+	if (!quoted(x, *s) && !dg)
+		return 0;
+	/* random: about 3 bits per byte or more for a value this long */
+	if (entropy(p, n) < (n >= 20 ? 3.0 : 2.6))
+		return 0;
+	return 1;
+}
+
+static int v_token(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s;
+	size_t n = *e - *s, tail = n > 16 ? 16 : n;
+
+	if (is_token(at(x, *e)) || is_token(before(x, *s, 1)))
+		return 0;
+	unsigned lo = 0, up = 0, dg = 0;
+
+	if (has_ci(p, 0, n, "xxxx") || has_ci(p, 0, n, "example") || has_ci(p, 0, n, "your") ||
+	    has_ci(p, 0, n, "<") || distinct(p + n - tail, tail) < 5)
+		return 0;
+	for (size_t k = n - tail; k < n; k++) {
+		lo |= p[k] >= 'a' && p[k] <= 'z';
+		up |= p[k] >= 'A' && p[k] <= 'Z';
+		dg |= is_digit(p[k]);
+	}
+	return lo + up + dg >= 2;  /* a random body mixes classes */
+}
+
+static int v_basic(const struct text *x, size_t *s, size_t *e)
+{
+	unsigned char d[400];
+	long n = b64_decode(x->t + *s, *e - *s, d, sizeof d);
+	unsigned char *colon;
+
+	if (n < 3)
+		return 0;
+	for (long k = 0; k < n; k++)
+		if (d[k] < 0x20 || d[k] == 0x7f)
+			return 0;
+	colon = memchr(d, ':', (size_t)n);
+	if (!colon || colon + 1 >= d + n)
+		return 0;
+	return !placeholder_like(colon + 1, (size_t)(d + n - colon - 1));
+}
+
+static int v_sas(const struct text *x, size_t *s, size_t *e)
+{
+	size_t a = *s > 600 ? *s - 600 : 0, b = *e + 600 < x->len ? *e + 600 : x->len;
+
+	return (has_ci(x->t, a, b, "sv=") && (has_ci(x->t, a, b, "se=") || has_ci(x->t, a, b, "sp="))) &&
+	       !placeholder_like(x->t + *s + 4, *e - *s - 4);
+}
+
+static int v_discord(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *dot = memchr(x->t + *s, '.', *e - *s);
+	unsigned char id[32];
+	long n;
+
+	if (!dot || !v_token(x, s, e))
+		return 0;
+	n = b64_decode(x->t + *s, (size_t)(dot - x->t) - *s, id, sizeof id);
+	if (n < 17 || n > 20)
+		return 0;
+	for (long k = 0; k < n; k++)
+		if (!is_digit(id[k]))
+			return 0;
+	return 1;
+}
+
+static const char *const generic_users[] = {
+	"user", "username", "users", "you", "your", "yourname", "your_name", "your-name", "youruser", "your_user",
+	"me", "name", "runner", "runneradmin", "ubuntu", "ec2-user", "admin", "administrator", "root", "public",
+	"default", "default user", "all users", "shared", "guest", "vagrant", "docker", "node", "app", "www-data",
+	"circleci", "travis", "vscode", "codespace", "jovyan", "linuxbrew", "git", "jenkins", "build", "builder",
+	"ci", "pi", "centos", "debian", "fedora", "alpine", "postgres", "nobody", "test", "testuser", "demo",
+	"dev", "developer", "foo", "bar", "someone", "username1", "myuser", "me1", "runner1", "coder", "gitpod",
+	"dependabot", "actions", "ec2user", "azureuser", "opc", "cloudshell-user", "appuser", "nonroot",
+	"deploy", "deployer", "www", "service", "svc", "web", "worker", "bot", "ansible", "github", "gitlab",
+	"gitlab-runner", "buildkite", "semaphore", "vsts", "mysql", "redis", "nginx", "apache", "ftp", "backup",
+	"<user>", "x", "...", NULL,
+};
+
+static int v_home(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s;
+	size_t n = *e - *s;
+
+	if (in_list_ci(p, n, generic_users) || p[0] == '.' || p[0] == '-' || has_ci(p, 0, n, "your"))
+		return 0;
+	return 1;
+}
+
+/* Values published in documentation and emulators (AWS docs, Azurite). */
+static const char *const documented_values[] = {
+	"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAIOSFODNN7EXAMPLE", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+	NULL,
+};
+
+/* A key block cut short (no END line) ends at its last key byte, not at
+ * the whitespace or escaped newlines after it. */
+static int v_pem(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *t = x->t;
+
+	for (;;) {
+		if (*e > *s && (t[*e - 1] == ' ' || t[*e - 1] == '\n' || t[*e - 1] == '\r' || t[*e - 1] == '\t'))
+			(*e)--;
+		else if (*e > *s + 1 && t[*e - 2] == '\\' && (t[*e - 1] == 'n' || t[*e - 1] == 'r'))
+			*e -= 2;
+		else if (*e > *s && t[*e - 1] == '\\')
+			(*e)--;
+		else
+			break;
+	}
+	return *e > *s;
+}
+
+static int validate(const struct scrubber *sc, const struct scrub_rule *r, const struct text *x, size_t *s,
+		    size_t *e)
+{
+	if (*s >= *e)
+		return 0;
+	for (const char *const *d = documented_values; *d; d++)
+		if (strlen(*d) == *e - *s && !memcmp(*d, x->t + *s, *e - *s))
+			return 0;
+	switch (r->validator) {
+	case V_NONE: return 1;
+	case V_EMAIL: return v_email(x, s, e);
+	case V_PHONE_INTL: return v_phone_intl(x, s, e);
+	case V_PHONE_NANP: return v_phone_nanp(x, s, e);
+	case V_PHONE_CTX: return v_phone_ctx(x, s, e);
+	case V_IPV4: return v_ipv4(sc, x, s, e);
+	case V_IPV6: return v_ipv6(sc, x, s, e);
+	case V_CARD: return v_card(x, s, e);
+	case V_IBAN: return v_iban(x, s, e);
+	case V_SSN: return v_ssn(x, s, e);
+	case V_MAC: return v_mac(x, s, e);
+	case V_USERPASS: return v_userpass(x, s, e);
+	case V_JWT: return v_jwt(x, s, e);
+	case V_PASSWORD: return v_password(x, s, e);
+	case V_SECRET: return v_secret(x, s, e);
+	case V_TOKEN: return v_token(x, s, e);
+	case V_BASIC: return v_basic(x, s, e);
+	case V_SAS: return v_sas(x, s, e);
+	case V_DISCORD: return v_discord(x, s, e);
+	case V_HOME: return v_home(x, s, e);
+	case V_PEM: return v_pem(x, s, e);
+	}
+	return 0;
+}
+
+/* ---- building the scrubber --------------------------------------------- */
+
+static void state_free(struct scan_state *st)
+{
+	if (!st)
+		return;
+	hs_free_scratch(st->scratch);
+	pcre2_match_data_free(st->md);
+	pcre2_match_context_free(st->mctx);
+	pcre2_jit_stack_free(st->jit);
+	free(st->pending);
+	free(st->c);
+	free(st);
+}
+
+static size_t sizeof_region(void);
+
+static struct scan_state *state_new(const struct scrubber *s)
+{
+	struct scan_state *st = calloc(1, sizeof *st);
+
+	if (!st)
+		return NULL;
+	if (hs_clone_scratch(s->proto, &st->scratch) != HS_SUCCESS)
+		st->scratch = NULL;
+	st->md = pcre2_match_data_create(32, NULL);
+	st->mctx = pcre2_match_context_create(NULL);
+	st->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	st->pending = calloc(scrub_nrules, sizeof_region());
+	if (!st->scratch || !st->md || !st->mctx || !st->jit || !st->pending) {
+		state_free(st);
+		return NULL;
+	}
+	pcre2_set_match_limit(st->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(st->mctx, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(st->mctx, NULL, st->jit);
+	return st;
+}
+
+static struct scan_state *state_get(const struct scrubber *cs)
+{
+	struct scrubber *s = (struct scrubber *)cs;  /* the pool is the one mutable part */
+	struct scan_state *st;
+
+	pthread_mutex_lock(&s->lock);
+	st = s->pool;
+	if (st)
+		s->pool = st->next;
+	pthread_mutex_unlock(&s->lock);
+	return st ? st : state_new(s);
+}
+
+static void state_put(const struct scrubber *cs, struct scan_state *st)
+{
+	struct scrubber *s = (struct scrubber *)cs;
+
+	if (!st)
+		return;
+	pthread_mutex_lock(&s->lock);
+	st->next = s->pool;
+	s->pool = st;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void err_set(char *err, size_t errlen, const char *fmt, const char *a, unsigned r)
+{
+	if (err && errlen)
+		snprintf(err, errlen, fmt, a, r);
+}
+
+struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, size_t errlen)
+{
+	struct scrubber *s = calloc(1, sizeof *s);
+	const char **pats = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	hs_compile_error_t *ce = NULL;
+	unsigned n = scrub_nrules;
+
+	if (!s || !(pats = calloc(n, sizeof *pats)) || !(flags = calloc(n, sizeof *flags)) ||
+	    !(ids = calloc(n, sizeof *ids)) || !(s->re = calloc(n, sizeof *s->re)) ||
+	    !(s->jit = calloc(n, sizeof *s->jit))) {
+		err_set(err, errlen, "cannot allocate scrubber: out of memory%s", "", 0);
+		goto fail;
+	}
+	if (o)
+		s->opt = *o;
+	pthread_mutex_init(&s->lock, NULL);
+	for (unsigned r = 0; r < n; r++) {
+		pats[r] = scrub_rules[r].hs;
+		flags[r] = (scrub_rules[r].maxlen ? 0 : HS_FLAG_SOM_LEFTMOST) |
+			   (scrub_rules[r].flags & RF_CASELESS ? HS_FLAG_CASELESS : 0);
+		ids[r] = r;
+	}
+	if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &ce) != HS_SUCCESS) {
+		err_set(err, errlen, "cannot compile scrub rules: %s (rule %u)", ce ? ce->message : "?",
+			ce ? (unsigned)ce->expression : 0);
+		hs_free_compile_error(ce);
+		goto fail;
+	}
+	if (hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS) {
+		err_set(err, errlen, "cannot allocate scrub scratch space%s", "", 0);
+		goto fail;
+	}
+	for (unsigned r = 0; r < n; r++) {
+		const char *re = scrub_rules[r].re ? scrub_rules[r].re : scrub_rules[r].maxlen ? scrub_rules[r].hs : NULL;
+		int ec;
+		PCRE2_SIZE eo;
+
+		if (!re)
+			continue;
+		s->re[r] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+					 PCRE2_USE_OFFSET_LIMIT | (scrub_rules[r].flags & RF_CASELESS ? PCRE2_CASELESS : 0),
+					 &ec, &eo, NULL);
+		if (!s->re[r]) {
+			PCRE2_UCHAR msg[120];
+
+			pcre2_get_error_message(ec, msg, sizeof msg);
+			err_set(err, errlen, "cannot compile scrub rule: %s (rule %u)", (const char *)msg, r);
+			goto fail;
+		}
+		/* JIT is an optimisation: the interpreter gives the same matches */
+		s->jit[r] = pcre2_jit_compile(s->re[r], PCRE2_JIT_COMPLETE) == 0;
+	}
+	free(pats);
+	free(flags);
+	free(ids);
+	return s;
+fail:
+	free(pats);
+	free(flags);
+	free(ids);
+	scrubber_free(s);
+	return NULL;
 }
 
 struct scrubber *scrubber_new(char *err, size_t errlen)
 {
-	struct scrubber *s = calloc(1, sizeof *s);
-	size_t r;
-
-	if (!s) {
-		if (err && errlen)
-			snprintf(err, errlen, "cannot allocate scrubber: out of memory");
-		return NULL;
-	}
-	class_init(s->cls);
-	country_init(s->cc_len);
-	for (r = 0; r < API_NRULES; r++) {
-		const unsigned char *p = (const unsigned char *)api_rules[r].prefix;
-
-		s->api_plen[r] = (unsigned char)strlen(api_rules[r].prefix);
-		s->api_first[p[0]] |= (uint64_t)1 << r;
-		s->api_second[p[1]] |= (uint64_t)1 << r;
-		s->cls[p[0]] |= C_API;
-	}
-	return s;
+	return scrubber_new_opts(NULL, err, errlen);
 }
 
 void scrubber_free(struct scrubber *s)
 {
+	if (!s)
+		return;
+	while (s->pool) {
+		struct scan_state *st = s->pool;
+
+		s->pool = st->next;
+		state_free(st);
+	}
+	if (s->re)
+		for (unsigned r = 0; r < scrub_nrules; r++)
+			pcre2_code_free(s->re[r]);
+	free(s->re);
+	free(s->jit);
+	hs_free_scratch(s->proto);
+	hs_free_database(s->db);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -230,15 +1401,33 @@ const char *scrub_type_name(enum scrub_type t)
 	return type_names[t];
 }
 
+const char *scrub_type_summary(enum scrub_type t)
+{
+	if ((unsigned)t >= SCRUB_NTYPES)
+		return NULL;
+	return scrub_type_summaries[t];
+}
+
 int scrub_type_from_name(const char *name)
 {
-	int t;
-
 	if (!name)
 		return -1;
-	for (t = 0; t < SCRUB_NTYPES; t++)
+	for (int t = 0; t < SCRUB_NTYPES; t++)
 		if (!strcmp(name, type_names[t]))
 			return t;
+	return -1;
+}
+
+int scrub_mode_from_name(const char *name)
+{
+	if (!name)
+		return -1;
+	if (!strcmp(name, "placeholder"))
+		return SCRUB_MODE_PLACEHOLDER;
+	if (!strcmp(name, "hash"))
+		return SCRUB_MODE_HASH;
+	if (!strcmp(name, "mask"))
+		return SCRUB_MODE_MASK;
 	return -1;
 }
 
@@ -268,1190 +1457,431 @@ static int findings_push(struct scrub_findings *f, const struct scrub_finding *x
 	return 0;
 }
 
-/* ---- scan state and byte helpers ------------------------------------ */
+/* ---- scanning ------------------------------------------------------------ */
 
-enum { MAIL_UNKNOWN, MAIL_PENDING, MAIL_DONE };
+struct cand {
+	size_t start, end;
+	unsigned rule;
+};
+
+struct region {
+	size_t start, end;
+	int live;
+};
+
+static size_t sizeof_region(void)
+{
+	return sizeof(struct region);
+}
 
 struct scan {
-	const unsigned char *t;
-	size_t len;
-	const uint16_t *cls;
 	const struct scrubber *s;
-	struct scrub_findings *out;
-	size_t last_end;            /* end of the last accepted finding */
-	size_t mail_from;           /* where the next search for '@' starts */
-	struct scrub_finding mail;  /* the next e-mail, when MAIL_PENDING */
-	int mail_state;
+	struct scan_state *st;
+	struct text x;
+	struct region *pending;     /* per rule */
+	struct cand *c;
+	size_t n, alloc;
+	int failed;
 };
 
-/* Class of the byte at p, or 0 past either end. */
-static inline unsigned cl(const struct scan *sc, size_t p)
+static int cand_push(struct scan *sc, unsigned rule, size_t a, size_t b)
 {
-	return p < sc->len ? sc->cls[sc->t[p]] : 0;
-}
+	if (sc->n == sc->alloc) {
+		size_t na = sc->alloc ? sc->alloc * 2 : 64;
+		struct cand *v = realloc(sc->c, na * sizeof *v);
 
-/* Class of the byte k positions before p, or 0 before the start. */
-static inline unsigned cl_before(const struct scan *sc, size_t p, size_t k)
-{
-	return p >= k ? sc->cls[sc->t[p - k]] : 0;
-}
-
-/* The byte at p, or -1 past either end. */
-static inline int ch(const struct scan *sc, size_t p)
-{
-	return p < sc->len ? sc->t[p] : -1;
-}
-
-static inline int ch_before(const struct scan *sc, size_t p, size_t k)
-{
-	return p >= k ? sc->t[p - k] : -1;
-}
-
-static inline int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* Case-insensitive compare of n text bytes with a lowercase literal. */
-static int eq_ci(const unsigned char *p, const char *lit, size_t n)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (lower(p[k]) != (unsigned char)lit[k])
-			return 0;
-	return 1;
-}
-
-/* Keep the better of two candidates that start at the same byte. */
-static void consider(struct scrub_finding *best, enum scrub_type type,
-		     size_t start, size_t end)
-{
-	if (end > best->end || (end == best->end && best->end && type < best->type)) {
-		best->type = type;
-		best->start = start;
-		best->end = end;
-	}
-}
-
-/*
- * Shared right edge for numbers: not followed by a word byte, nor by '.' or
- * '-' joined to more letters or digits (1.2.3.4.5, 415-555-2671-9).
- */
-static int num_right_ok(const struct scan *sc, size_t end)
-{
-	int c = ch(sc, end);
-
-	if (cl(sc, end) & C_WORD)
-		return 0;
-	if ((c == '.' || c == '-') && (cl(sc, end + 1) & C_ALNUM))
-		return 0;
-	return 1;
-}
-
-/* ---- e-mail ---------------------------------------------------------- */
-
-/* Does d[0..n) equal name, or end with "." name (ASCII case-insensitive)? */
-static int domain_is(const unsigned char *d, size_t n, const char *name)
-{
-	size_t k = strlen(name);
-
-	if (n < k || !eq_ci(d + n - k, name, k))
-		return 0;
-	return n == k || d[n - k - 1] == '.';
-}
-
-/*
- * Reserved names (RFC 2606, RFC 6761), the SSH convention git@host, and the
- * SSH algorithm names (curve25519-sha256@libssh.org, ...@openssh.com).
- */
-static int mail_kept(const unsigned char *local, size_t nlocal,
-		     const unsigned char *d, size_t n)
-{
-	static const char *const kept[] = {
-		"example.com", "example.org", "example.net", "example",
-		"test", "invalid", "localhost", "openssh.com", "libssh.org",
-	};
-	size_t k;
-
-	if (nlocal == 3 && !memcmp(local, "git", 3))
-		return 1;
-	for (k = 0; k < sizeof kept / sizeof kept[0]; k++)
-		if (domain_is(d, n, kept[k]))
-			return 1;
-	return 0;
-}
-
-/*
- * File extensions that are not top-level domains: "icon@2x.png" is an asset
- * and "getty@tty1.service" a systemd template unit, not addresses.
- */
-static int tld_is_file_ext(const unsigned char *p, size_t n)
-{
-	static const char *const ext[] = {
-		"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp",
-		"js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "yaml", "yml",
-		"txt", "html", "htm", "css", "scss", "lock", "toml", "cfg",
-		"ini", "log", "tmp", "bak", "exe", "dll", "jar", "pyc", "whl",
-		"tgz", "map", "wasm", "service", "socket", "timer", "target",
-		"mount", "path", "slice", "scope", "device",
-	};
-	size_t k;
-
-	for (k = 0; k < sizeof ext / sizeof ext[0]; k++)
-		if (strlen(ext[k]) == n && eq_ci(p, ext[k], n))
-			return 1;
-	return 0;
-}
-
-/* The "@2x" / "@1.5x" retina-asset convention right after the '@'. */
-static int domain_is_scale(const struct scan *sc, size_t p)
-{
-	size_t q = p;
-
-	while (cl(sc, q) & C_DIGIT || (ch(sc, q) == '.' && q > p))
-		q++;
-	return q > p && lower(ch(sc, q)) == 'x' && ch(sc, q + 1) == '.';
-}
-
-/* Left edge of the local part for the '@' at a, or a when there is none. */
-static size_t mail_local_start(const struct scan *sc, size_t a)
-{
-	const unsigned char *t = sc->t;
-	size_t ls = a, q;
-
-	while (ls > 0 && a - ls <= 64 && (sc->cls[t[ls - 1]] & C_LOCAL))
-		ls--;
-	if (a - ls > 64)
-		return a;
-	/* "a..b@x" is not one local part; keep what follows the last "..". */
-	for (q = ls; q + 1 < a; q++)
-		if (t[q] == '.' && t[q + 1] == '.')
-			ls = q + 2;
-	/* punctuation that cannot begin a local part (--flag, +tag) */
-	while (ls < a && !(sc->cls[t[ls]] & C_WORD))
-		ls++;
-	if (ls < a && t[a - 1] == '.')
-		return a;
-	return ls;
-}
-
-/*
- * End of the domain after the '@' at a, or 0. The domain is the longest run
- * of labels (alnum and inner '-', at most 63 bytes each, 253 in all) that
- * ends in a 2-24 letter top-level label, with at least two labels.
- */
-static size_t mail_domain_end(const struct scan *sc, size_t a)
-{
-	const unsigned char *t = sc->t;
-	size_t p = a + 1, end = 0;
-	unsigned nlabels = 0;
-
-	for (;;) {
-		size_t q = p, k;
-		int alpha = 1;
-
-		while (q < sc->len && (sc->cls[t[q]] & C_LABEL) && q - p <= 63)
-			q++;
-		if (q == p || q - p > 63 || t[p] == '-' || t[q - 1] == '-')
-			break;
-		if (q - (a + 1) > 253)
-			break;
-		nlabels++;
-		for (k = p; k < q; k++)
-			alpha &= (sc->cls[t[k]] & C_ALPHA) != 0;
-		if (nlabels >= 2 && alpha && q - p >= 2 && q - p <= 24)
-			end = q;
-		if (q + 1 < sc->len && t[q] == '.' && (sc->cls[t[q + 1]] & C_ALNUM)) {
-			p = q + 1;
-			continue;
-		}
-		break;
-	}
-	return end;
-}
-
-/* The e-mail address around the '@' at a, if there is one. */
-static int mail_at(const struct scan *sc, size_t a, struct scrub_finding *f)
-{
-	size_t ls = mail_local_start(sc, a), end, tld;
-	int next;
-
-	if (ls == a)
-		return 0;
-	end = mail_domain_end(sc, a);
-	if (!end)
-		return 0;
-	/* more word bytes, another '@', or a call: a@b.method() is code */
-	next = ch(sc, end);
-	if ((cl(sc, end) & C_WORD) || next == '@' || next == '(')
-		return 0;
-	for (tld = end; sc->t[tld - 1] != '.'; tld--)
-		;
-	if (tld_is_file_ext(sc->t + tld, end - tld) || domain_is_scale(sc, a + 1))
-		return 0;
-	if (mail_kept(sc->t + ls, a - ls, sc->t + a + 1, end - a - 1))
-		return 0;
-	f->type = SCRUB_EMAIL;
-	f->start = ls;
-	f->end = end;
-	return 1;
-}
-
-/*
- * Make the next e-mail (in start order) pending. Starts never go down: a
- * local part holds no '@', so the next one begins after this '@'.
- */
-static void mail_advance(struct scan *sc)
-{
-	while (sc->mail_from < sc->len) {
-		const unsigned char *at = memchr(sc->t + sc->mail_from, '@',
-						 sc->len - sc->mail_from);
-		size_t a;
-
-		if (!at)
-			break;
-		a = (size_t)(at - sc->t);
-		sc->mail_from = a + 1;
-		if (mail_at(sc, a, &sc->mail)) {
-			sc->mail_from = sc->mail.end;
-			sc->mail_state = MAIL_PENDING;
-			return;
-		}
-	}
-	sc->mail_from = sc->len;
-	sc->mail_state = MAIL_DONE;
-}
-
-/* ---- accepting findings in order ------------------------------------ */
-
-static int accept(struct scan *sc, const struct scrub_finding *f)
-{
-	if (f->start < sc->last_end)
-		return 0;
-	sc->last_end = f->end;
-	return findings_push(sc->out, f);
-}
-
-/*
- * Accept every pending e-mail that sorts before a candidate starting at
- * start with end end (end 0: flush them all), then nothing else.
- */
-static int flush_mail(struct scan *sc, size_t start, size_t end)
-{
-	for (;;) {
-		if (sc->mail_state == MAIL_UNKNOWN)
-			mail_advance(sc);
-		if (sc->mail_state == MAIL_DONE)
-			return 0;
-		if (end && (sc->mail.start > start ||
-			    (sc->mail.start == start && sc->mail.end < end)))
-			return 0;
-		if (accept(sc, &sc->mail))
+		if (!v)
 			return -1;
-		sc->mail_state = MAIL_UNKNOWN;
+		sc->c = v;
+		sc->alloc = na;
 	}
-}
-
-static int offer(struct scan *sc, const struct scrub_finding *f)
-{
-	if (flush_mail(sc, f->start, f->end))
-		return -1;
-	return accept(sc, f);
-}
-
-/* ---- digit groups (cards, North American phones, IPv4) -------------- */
-
-#define NGROUPS 5
-
-/* Up to NGROUPS runs of digits joined by single ' ', '-' or '.'. */
-struct groups {
-	unsigned n;
-	size_t pos[NGROUPS];
-	size_t len[NGROUPS];  /* a run of 20 means "20 or more" */
-	char sep[NGROUPS];    /* sep[k] joins group k and k + 1 */
-};
-
-static void read_groups(const struct scan *sc, size_t i, struct groups *g)
-{
-	const unsigned char *t = sc->t;
-	size_t p = i;
-
-	g->n = 0;
-	for (;;) {
-		size_t q = p;
-		int c;
-
-		while (q < sc->len && (sc->cls[t[q]] & C_DIGIT) && q - p < 20)
-			q++;
-		g->pos[g->n] = p;
-		g->len[g->n] = q - p;
-		g->n++;
-		if (g->n == NGROUPS || q - p == 20)
-			return;
-		c = ch(sc, q);
-		if ((c == ' ' || c == '-' || c == '.') && (cl(sc, q + 1) & C_DIGIT)) {
-			g->sep[g->n - 1] = (char)c;
-			p = q + 1;
-			continue;
-		}
-		return;
-	}
-}
-
-static int luhn_ok(const char *d, size_t n)
-{
-	unsigned sum = 0;
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		unsigned v = (unsigned)(d[n - 1 - k] - '0');
-
-		if (k & 1) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return sum % 10 == 0;
-}
-
-static unsigned num_prefix(const char *d, size_t k)
-{
-	unsigned v = 0;
-	size_t j;
-
-	for (j = 0; j < k; j++)
-		v = v * 10 + (unsigned)(d[j] - '0');
-	return v;
-}
-
-/* Issuer prefix and length (ISO/IEC 7812 IIN ranges of the big networks). */
-static int card_issuer_ok(const char *d, size_t n)
-{
-	unsigned p2 = num_prefix(d, 2), p3 = num_prefix(d, 3), p4 = num_prefix(d, 4);
-
-	if (d[0] == '4')
-		return n == 13 || n == 16 || n == 19;           /* Visa */
-	if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
-		return n == 16;                                 /* Mastercard */
-	if (p2 == 34 || p2 == 37)
-		return n == 15;                                 /* Amex */
-	if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65)
-		return n >= 16;                                 /* Discover */
-	if (p4 >= 3528 && p4 <= 3589)
-		return n >= 16;                                 /* JCB */
-	if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39)
-		return n >= 14;                                 /* Diners */
-	if (p2 == 62)
-		return n >= 16;                                 /* UnionPay */
+	sc->c[sc->n++] = (struct cand){ a, b, rule };
 	return 0;
 }
 
-/* Validate the digits of groups [0, k) as one card number. */
-static int card_digits_ok(const struct scan *sc, const struct groups *g, unsigned k)
+/* Does t[a, b) hold one of our own placeholders (<EMAIL_1>, <JWT_3fa2c1d0>)?
+ * Scrubbed text is scanned again (conv_has_pii, export); a finding that
+ * swallows a placeholder would redact what is already redacted. */
+static int holds_placeholder(const unsigned char *t, size_t a, size_t b)
 {
-	char d[20];
-	size_t n = 0, j;
-	unsigned m;
-	int same = 1;
+	const unsigned char *p = t + a, *end = t + b;
 
-	for (m = 0; m < k; m++) {
-		if (n + g->len[m] > 19)
-			return 0;
-		memcpy(d + n, sc->t + g->pos[m], g->len[m]);
-		n += g->len[m];
+	while ((p = memchr(p, '<', (size_t)(end - p)))) {
+		const unsigned char *q = ++p;
+
+		while (q < end && ((*q >= 'A' && *q <= 'Z') || *q == '_'))
+			q++;
+		if (q > p + 1 && q[-1] == '_') {
+			const unsigned char *r = q;
+
+			while (r < end && is_hex(*r))
+				r++;
+			if (r > q && r < end && *r == '>')
+				return 1;
+		}
 	}
-	if (n < 13)
+	return 0;
+}
+
+static int accept(struct scan *sc, unsigned rule, size_t a, size_t b)
+{
+	if (!validate(sc->s, &scrub_rules[rule], &sc->x, &a, &b) || holds_placeholder(sc->x.t, a, b))
 		return 0;
-	/* implied today by issuer + Luhn, kept for when the issuer table grows */
-	for (j = 1; j < n; j++)
-		same &= d[j] == d[0];
-	return !same && card_issuer_ok(d, n) && luhn_ok(d, n);
+	return cand_push(sc, rule, a, b);
 }
 
-/* Group shapes printed on cards, longest first within a family. */
-static const unsigned char card_shapes[][6] = {
-	{ 5, 4, 4, 4, 4, 3 },
-	{ 4, 4, 4, 4, 4 },
-	{ 3, 4, 6, 5 },
-	{ 3, 4, 6, 4 },
-};
-
-static void try_card(const struct scan *sc, const struct groups *g,
-		     struct scrub_finding *best)
+/* Stage 2 and 3 for one merged region of one rule. */
+static int confirm(struct scan *sc, unsigned rule, size_t a, size_t b)
 {
-	size_t s;
-	unsigned k, m;
+	const struct scrub_rule *r = &scrub_rules[rule];
+	const pcre2_code *re = sc->s->re[rule];
+	size_t base, lim, off = a;
 
-	if (g->len[0] >= 13 && g->len[0] <= 19) {
-		size_t end = g->pos[0] + g->len[0];
+	if (!re)
+		return accept(sc, rule, a, b);
+	/* a keyword without an assignment after it is prose, not a secret:
+	 * skip stage 2 (most keyword hits in text are like this) */
+	if (r->flags & RF_ASSIGN) {
+		size_t n = (sc->x.len - b < 32 ? sc->x.len : b + 32) - a;
 
-		if (num_right_ok(sc, end) && card_digits_ok(sc, g, 1))
-			consider(best, SCRUB_CREDIT_CARD, g->pos[0], end);
-		return;
-	}
-	if (g->n < 3 || (g->sep[0] != ' ' && g->sep[0] != '-'))
-		return;
-	for (s = 0; s < sizeof card_shapes / sizeof card_shapes[0]; s++) {
-		k = card_shapes[s][0];
-		if (g->n < k)
-			continue;
-		for (m = 0; m < k; m++)
-			if (g->len[m] != card_shapes[s][m + 1] ||
-			    (m + 1 < k && g->sep[m] != g->sep[0]))
-				break;
-		if (m < k)
-			continue;
-		if (num_right_ok(sc, g->pos[k - 1] + g->len[k - 1]) &&
-		    card_digits_ok(sc, g, k)) {
-			consider(best, SCRUB_CREDIT_CARD, g->pos[0],
-				 g->pos[k - 1] + g->len[k - 1]);
-			return;
-		}
-	}
-}
-
-/* NANP area codes and exchanges start with 2-9. */
-static int nanp_lead_ok(const struct scan *sc, size_t p)
-{
-	return sc->t[p] >= '2';
-}
-
-/* 415-555-2671, 415.555.2671, 415 555 2671, 1-800-555-0199 */
-static void try_nanp(const struct scan *sc, const struct groups *g,
-		     struct scrub_finding *best)
-{
-	unsigned o = g->len[0] == 1 && sc->t[g->pos[0]] == '1';
-	unsigned m;
-	size_t end;
-	char sep;
-
-	if (g->n < o + 3)
-		return;
-	sep = g->sep[0];
-	for (m = 0; m < o + 2; m++)
-		if (g->sep[m] != sep)
-			return;
-	if (g->len[o] != 3 || g->len[o + 1] != 3 || g->len[o + 2] != 4)
-		return;
-	if (!nanp_lead_ok(sc, g->pos[o]) || !nanp_lead_ok(sc, g->pos[o + 1]))
-		return;
-	end = g->pos[o + 2] + 4;
-	if (!num_right_ok(sc, end))
-		return;
-	/* "128 256 512 1024": one of a row of numbers, not a phone */
-	if (sep == ' ' && ((ch_before(sc, g->pos[0], 1) == ' ' &&
-			    (cl_before(sc, g->pos[0], 2) & C_DIGIT)) ||
-			   (ch(sc, end) == ' ' && (cl(sc, end + 1) & C_DIGIT))))
-		return;
-	consider(best, SCRUB_PHONE, g->pos[0], end);
-}
-
-/* Parse a strict dotted quad at p (no leading zeros). Returns its end or 0. */
-static size_t parse_ipv4(const struct scan *sc, size_t p, unsigned char o[4])
-{
-	unsigned k;
-
-	for (k = 0; k < 4; k++) {
-		unsigned v = 0;
-		size_t q = p;
-
-		if (k) {
-			if (ch(sc, p) != '.')
-				return 0;
-			q = ++p;
-		}
-		while ((cl(sc, q) & C_DIGIT) && q - p < 4)
-			v = v * 10 + (unsigned)(sc->t[q++] - '0');
-		if (q == p || q - p > 3 || v > 255 || (q - p > 1 && sc->t[p] == '0'))
+		if (!memchr(sc->x.t + a, '=', n) && !memchr(sc->x.t + a, ':', n))
 			return 0;
-		o[k] = (unsigned char)v;
-		p = q;
 	}
-	return p;
+	base = a > LOOKBEHIND ? a - LOOKBEHIND : 0;
+	lim = b + r->tail < sc->x.len && b + r->tail > b ? b + r->tail : sc->x.len;
+	/* a match must start inside the region: the offset limit stops PCRE2
+	 * from searching the tail for another start */
+	pcre2_set_offset_limit(sc->st->mctx, b - base);
+	while (off < b) {
+		/* the JIT entry point skips the interpreter's checks (the
+		 * arguments are ours and sane) */
+		int rc = sc->s->jit[rule]
+			 ? pcre2_jit_match(re, (PCRE2_SPTR)(sc->x.t + base), lim - base, off - base, 0, sc->st->md,
+					   sc->st->mctx)
+			 : pcre2_match(re, (PCRE2_SPTR)(sc->x.t + base), lim - base, off - base, 0, sc->st->md,
+				       sc->st->mctx);
+		PCRE2_SIZE *ov;
+		size_t ms, me, vs, ve;
+
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)  /* a limit: redact the candidate rather than miss it */
+			return cand_push(sc, rule, a, b);
+		ov = pcre2_get_ovector_pointer(sc->st->md);
+		ms = ov[0] + base;
+		me = ov[1] + base;
+		if (ms >= b)
+			break;
+		vs = ms;
+		ve = me;
+		if (!(r->flags & RF_WHOLE) && rc >= 2 && ov[2] != PCRE2_UNSET) {
+			vs = ov[2] + base;
+			ve = ov[3] + base;
+		}
+		if (ve > vs && accept(sc, rule, vs, ve))
+			return -1;
+		off = me > off ? me : off + 1;
+	}
+	return 0;
 }
 
-/* Addresses that say nothing about a person: special-purpose ranges. */
-static int ipv4_kept(const unsigned char o[4])
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
-	static const unsigned char resolvers[][4] = {
-		{ 8, 8, 8, 8 }, { 8, 8, 4, 4 }, { 1, 1, 1, 1 }, { 1, 0, 0, 1 },
-		{ 9, 9, 9, 9 }, { 149, 112, 112, 112 },
-		{ 208, 67, 222, 222 }, { 208, 67, 220, 220 },
-	};
-	size_t k;
+	struct scan *sc = ctx;
+	struct region *p = &sc->pending[id];
 
-	if (o[0] == 0 || o[0] == 10 || o[0] == 127 || o[0] >= 224)
-		return 1;  /* this network, private, loopback, multicast, 240/4 */
-	if ((o[0] == 192 && o[1] == 0 && o[2] == 0) ||
-	    (o[0] == 198 && (o[1] & 0xfe) == 18))
-		return 1;  /* IETF protocol assignments, benchmarking */
-	if (o[0] == 100 && (o[1] & 0xc0) == 64)
-		return 1;  /* 100.64/10 carrier-grade NAT */
-	if ((o[0] == 169 && o[1] == 254) || (o[0] == 192 && o[1] == 168) ||
-	    (o[0] == 172 && (o[1] & 0xf0) == 16))
+	(void)flags;
+	if (scrub_rules[id].maxlen)  /* no start of match: the longest value that ends here */
+		from = to > scrub_rules[id].maxlen ? to - scrub_rules[id].maxlen : 0;
+	if (p->live && from < p->end && to - p->start <= REGION_MAX) {
+		if (to > p->end)
+			p->end = to;
+		return 0;
+	}
+	if (p->live && confirm(sc, id, p->start, p->end)) {
+		sc->failed = 1;
 		return 1;
-	if ((o[0] == 192 && o[1] == 0 && o[2] == 2) ||
-	    (o[0] == 198 && o[1] == 51 && o[2] == 100) ||
-	    (o[0] == 203 && o[1] == 0 && o[2] == 113))
-		return 1;  /* documentation */
-	for (k = 0; k < sizeof resolvers / sizeof resolvers[0]; k++)
-		if (!memcmp(o, resolvers[k], 4))
-			return 1;
+	}
+	p->start = from;
+	p->end = to;
+	p->live = 1;
 	return 0;
 }
 
-/*
- * "v 1.2.3.4", "version=1.2.3.4", "\"version\": \"1.2.3.4\"", "appVersion
- * 1.2.3.4", "Build 5.29.8.118", "kernel 4.19.0.21": the word just before
- * (over a few quote/space/:= bytes) names a version.
- */
-/* Words that, just before a dotted quad, make it a version (at most 8 letters). */
-static const char *const version_words[] = {
-	"v", "ver", "build", "release", "rev", "revision", "firmware", "kernel", "patch",
-};
-
-static int version_before(const struct scan *sc, size_t i)
+static int cand_cmp(const void *pa, const void *pb)
 {
-	const unsigned char *t = sc->t;
-	size_t p = i, q, n;
-	unsigned skipped = 0;
+	const struct cand *a = pa, *b = pb;
 
-	while (p > 0 && skipped < 6 && memchr(" \t:=\"'", t[p - 1], 6)) {
-		p--;
-		skipped++;
-	}
-	q = p;
-	while (q > 0 && (sc->cls[t[q - 1]] & C_ALPHA) && p - q < 8)
-		q--;
-	n = p - q;
-	if (n >= 7 && eq_ci(t + p - 7, "version", 7))
-		return p - 7 == 0 || !(sc->cls[t[p - 8]] & C_ALPHA) || t[p - 7] == 'V';
-	if (q > 0 && (sc->cls[t[q - 1]] & C_ALPHA))
-		return 0;
-	for (size_t k = 0; k < sizeof(version_words) / sizeof(version_words[0]); k++)
-		if (n == strlen(version_words[k]) && eq_ci(t + q, version_words[k], n))
-			return 1;
-	return 0;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (scrub_rules[a->rule].priority != scrub_rules[b->rule].priority)
+		return scrub_rules[a->rule].priority > scrub_rules[b->rule].priority ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
 }
 
-/*
- * Four small numbers are a version, a standard's section ([21.3.5.7],
- * "Git 1.8.1.3") or an OID far more often than an address: nearly all the
- * addresses that show up have an octet above 31.
- */
-static int ipv4_small(const unsigned char o[4])
+/* b beats a when it has a higher priority, or the same and is longer. */
+static int better(const struct cand *a, const struct cand *b)
 {
-	return (o[0] | o[1] | o[2] | o[3]) < 32;
+	unsigned pa = scrub_rules[a->rule].priority, pb = scrub_rules[b->rule].priority;
+
+	if (pa != pb)
+		return pb > pa;
+	return b->end - b->start > a->end - a->start;
 }
 
-static void try_ipv4(const struct scan *sc, size_t i, const struct groups *g,
-		     struct scrub_finding *best)
+int scrub_find(const struct scrubber *s, const char *text, size_t len, struct scrub_findings *out)
 {
-	unsigned char o[4];
-	size_t end;
-	int c;
+	struct scan sc = { 0 };
+	struct region *pend;
+	size_t keep = 0;
+	int rc = -1;
 
-	if (g->n < 4 || g->sep[0] != '.' || g->sep[1] != '.' || g->sep[2] != '.')
-		return;
-	if (g->n > 4 && g->sep[3] == '.')
-		return;  /* 1.2.3.4.5 */
-	end = parse_ipv4(sc, i, o);
-	if (!end || (cl(sc, end) & C_WORD))
-		return;
-	c = ch(sc, end);
-	if (c == '-' && (cl(sc, end + 1) & C_ALPHA))
-		return;  /* 1.2.3.4-beta */
-	if (ipv4_kept(o) || ipv4_small(o) || version_before(sc, i))
-		return;
-	consider(best, SCRUB_IP_ADDRESS, i, end);
-}
-
-static void try_numbers(const struct scan *sc, size_t i, struct scrub_finding *best)
-{
-	struct groups g;
-	int p1 = ch_before(sc, i, 1);
-	unsigned c2 = cl_before(sc, i, 2);
-	int joined;
-
-	if (cl_before(sc, i, 1) & C_WORD)
-		return;
-	/* x.415-555-2671, v-1.2.3.4, id-4111...: part of something longer */
-	joined = (p1 == '.' || p1 == '-') && (c2 & C_ALNUM);
-	if (joined && !(p1 == '-' && (c2 & C_DIGIT)))
-		return;
-	read_groups(sc, i, &g);
-	if (!joined) {
-		try_card(sc, &g, best);
-		try_nanp(sc, &g, best);
-	}
-	/* an IPv4 may follow '-' in a range: 34.1.2.3-34.1.2.9 */
-	try_ipv4(sc, i, &g, best);
-}
-
-/* ---- phones with '+' or '(' --------------------------------------- */
-
-static int phone_sep(int c)
-{
-	return c == ' ' || c == '-' || c == '.';
-}
-
-/*
- * +CC then digit groups joined by single ' ', '-', '.', with at most one
- * parenthesised group right after the country code: +44 20 7946 0958,
- * +1 (415) 555-2671, +44 (0)20 7946 0958, +442079460958.
- * 8 to 15 digits in all (E.164).
- */
-static void try_phone_intl(const struct scan *sc, size_t i, struct scrub_finding *best)
-{
-	const unsigned char *t = sc->t;
-	size_t p = i + 1, end = 0, nd = 0, glen[4] = { 0, 0, 0, 0 }, k;
-	unsigned ng = 0, cc;
-	int datelike, min_digits;
-	char dg[16];
-
-	if ((cl_before(sc, i, 1) & C_WORD) || !(cl(sc, p) & C_DIGIT) || t[p] == '0')
-		return;
-	for (;;) {
-		size_t q = p, d;
-		int in_paren = 0;
-
-		if (t[p] == '(') {
-			for (q = p + 1; (cl(sc, q) & C_DIGIT) && q - p <= 4; q++)
-				;
-			d = q - p - 1;
-			if (d == 0 || d > 4 || ch(sc, q) != ')')
-				break;
-			q++;
-			in_paren = 1;
-		} else {
-			while ((cl(sc, q) & C_DIGIT) && q - p <= 15)
-				q++;
-			d = q - p;
-		}
-		if (nd + d > 15) {
-			if (!nd)
-				return;
-			break;
-		}
-		/* past the area code, groups of one digit are a section number
-		 * or a version (C++14 20.8.2.2.10), not a phone */
-		if (ng >= 2 && d < 2)
-			break;
-		if (ng < 4)
-			glen[ng] = d;
-		for (k = q - d - in_paren; k < q - in_paren; k++)
-			dg[nd++] = (char)t[k];
-		ng++;
-		end = p = q;
-		/* a long first group is the whole number: +35236450.6 is a decimal */
-		if (ng == 1 && d > 4)
-			break;
-		/* a '(' group only right after the country code */
-		if (phone_sep(ch(sc, p)) &&
-		    ((cl(sc, p + 1) & C_DIGIT) || (ch(sc, p + 1) == '(' && ng == 1))) {
-			p++;
-			continue;
-		}
-		if (in_paren && (cl(sc, p) & C_DIGIT))
-			continue;  /* +44 (0)20 ... */
-		break;
-	}
-	/* +2024-01-15 in a diff is a date */
-	datelike = ng >= 3 && glen[0] == 4 && glen[1] <= 2 && glen[2] <= 2 &&
-		   t[i + 5] != ' ';
-	/* without separators, +20240115 in a diff is more likely than a
-	 * short E.164 number; real ones are nearly all 10 digits or more */
-	min_digits = ng == 1 ? 10 : 8;
-	if ((int)nd < min_digits || datelike || !num_right_ok(sc, end))
-		return;
-	/* an assigned country code (+2147483647 is INT_MAX), and after +1 a
-	 * North American number */
-	cc = sc->s->cc_len[(dg[0] - '0') * 100 + (dg[1] - '0') * 10 + (dg[2] - '0')];
-	if (!cc || (cc == 1 && dg[0] == '1' && (nd != 11 || dg[1] < '2' || dg[4] < '2')))
-		return;
-	consider(best, SCRUB_PHONE, i, end);
-}
-
-/* (415) 555-2671, (415)555-2671, (415) 555.2671 */
-static void try_phone_paren(const struct scan *sc, size_t i, struct scrub_finding *best)
-{
-	size_t p = i + 1, k;
-	int c;
-
-	if (cl_before(sc, i, 1) & C_WORD)
-		return;
-	for (k = 0; k < 3; k++)
-		if (!(cl(sc, p + k) & C_DIGIT))
-			return;
-	if (ch(sc, p + 3) != ')' || !nanp_lead_ok(sc, p))
-		return;
-	p += 4;
-	if (ch(sc, p) == ' ' || ch(sc, p) == '-')
-		p++;
-	for (k = 0; k < 3; k++)
-		if (!(cl(sc, p + k) & C_DIGIT))
-			return;
-	if (!nanp_lead_ok(sc, p))
-		return;
-	p += 3;
-	c = ch(sc, p);
-	if (!phone_sep(c))
-		return;
-	p++;
-	for (k = 0; k < 4; k++)
-		if (!(cl(sc, p + k) & C_DIGIT))
-			return;
-	p += 4;
-	if (!num_right_ok(sc, p))
-		return;
-	consider(best, SCRUB_PHONE, i, p);
-}
-
-/* ---- IPv6 ------------------------------------------------------------ */
-
-static unsigned hex_val(int c)
-{
-	if (c <= '9')
-		return (unsigned)(c - '0');
-	return (unsigned)(lower(c) - 'a' + 10);
-}
-
-struct ipv6 {
-	uint16_t w[8];     /* expanded */
-	unsigned ngroups;  /* groups written (an IPv4 tail counts 2) */
-};
-
-/*
- * Parse the RFC 4291 text forms at p: 1-4 hex digits per group, at most
- * one "::", optionally a dotted-quad tail. Returns the end, or 0.
- */
-static size_t parse_ipv6(const struct scan *sc, size_t p, struct ipv6 *a)
-{
-	uint16_t w[8];
-	unsigned n = 0, k;
-	int dc = -1;
-
-	if (ch(sc, p) == ':') {
-		if (ch(sc, p + 1) != ':')
-			return 0;
-		dc = 0;
-		p += 2;
-		if (!(cl(sc, p) & C_HEX))
-			goto done;
-	}
-	for (;;) {
-		size_t q = p;
-		unsigned v = 0;
-
-		while ((cl(sc, q) & C_HEX) && q - p < 5)
-			v = v * 16 + hex_val(sc->t[q++]);
-		if (ch(sc, q) == '.' && (cl(sc, q + 1) & C_DIGIT)) {
-			unsigned char o[4];
-			size_t e;
-
-			if (n > 6 || !(e = parse_ipv4(sc, p, o)))
-				return 0;
-			w[n++] = (uint16_t)(o[0] << 8 | o[1]);
-			w[n++] = (uint16_t)(o[2] << 8 | o[3]);
-			p = e;
-			break;
-		}
-		if (q - p > 4 || n == 8)
-			return 0;
-		w[n++] = (uint16_t)v;
-		p = q;
-		if (ch(sc, p) == ':' && ch(sc, p + 1) == ':') {
-			if (dc >= 0)
-				return 0;
-			dc = (int)n;
-			p += 2;
-			if (cl(sc, p) & C_HEX)
-				continue;
-			break;
-		}
-		if (ch(sc, p) == ':' && (cl(sc, p + 1) & C_HEX)) {
-			p++;
-			continue;
-		}
-		break;
-	}
-done:
-	if (dc < 0 ? n != 8 : n > 7)
-		return 0;
-	a->ngroups = n;
-	memset(a->w, 0, sizeof a->w);
-	if (dc < 0) {
-		memcpy(a->w, w, sizeof w);
-	} else {
-		for (k = 0; k < (unsigned)dc; k++)
-			a->w[k] = w[k];
-		for (k = (unsigned)dc; k < n; k++)
-			a->w[8 - n + k] = w[k];
-	}
-	return p;
-}
-
-/*
- * Report only global unicast (2000::/3, all that is routed today) outside
- * documentation, IETF assignments and public resolvers, and IPv4-mapped
- * public addresses.
- * This keeps ::1, ::, fe80::/10, fc00::/7 and ff00::/8.
- */
-static int ipv6_public(const struct ipv6 *a)
-{
-	static const uint16_t resolvers[][8] = {
-		{ 0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888 },
-		{ 0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844 },
-		{ 0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111 },
-		{ 0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001 },
-		{ 0x2620, 0x00fe, 0, 0, 0, 0, 0, 0x00fe },
-		{ 0x2620, 0x00fe, 0, 0, 0, 0, 0, 0x0009 },
-	};
-	const uint16_t *w = a->w;
-	size_t k;
-
-	if (!w[0] && !w[1] && !w[2] && !w[3] && !w[4] && w[5] == 0xffff) {
-		unsigned char o[4] = {
-			(unsigned char)(w[6] >> 8), (unsigned char)w[6],
-			(unsigned char)(w[7] >> 8), (unsigned char)w[7],
-		};
-		return !ipv4_kept(o);
-	}
-	if ((w[0] & 0xe000) != 0x2000 || (w[0] == 0x2001 && w[1] == 0x0db8))
-		return 0;
-	if (w[0] == 0x2001 && w[1] < 0x200)
-		return 0;  /* 2001::/23 IETF protocol assignments */
-	for (k = 0; k < sizeof resolvers / sizeof resolvers[0]; k++)
-		if (!memcmp(w, resolvers[k], sizeof resolvers[k]))
-			return 0;
-	return 1;
-}
-
-static void try_ipv6(const struct scan *sc, size_t i, struct scrub_finding *best)
-{
-	struct ipv6 a;
-	size_t end;
-	int c;
-
-	if ((cl_before(sc, i, 1) & C_WORD) || ch_before(sc, i, 1) == ':')
-		return;
-	end = parse_ipv6(sc, i, &a);
-	if (!end || (cl(sc, end) & C_WORD))
-		return;
-	c = ch(sc, end);
-	if (c == ':' && ((cl(sc, end + 1) & C_HEX) || ch(sc, end + 1) == ':'))
-		return;  /* longer than an address: a hash or fingerprint */
-	if (c == '.' && (cl(sc, end + 1) & C_DIGIT))
-		return;
-	if (a.ngroups < 3)
-		return;  /* a::b, 2a00::1: too little to tell from code */
-	/* MAC and EUI-64 shapes (00:1a:2b:..) parse, but their first group
-	 * is below 0x100, outside 2000::/3, so they are never public */
-	if (!ipv6_public(&a))
-		return;
-	consider(best, SCRUB_IP_ADDRESS, i, end);
-}
-
-/* ---- API tokens -------------------------------------------------- */
-
-/* End of the token body that starts at b under rule r, or 0. */
-static size_t api_body(const struct scan *sc, const struct api_rule *r, size_t b)
-{
-	const unsigned char *t = sc->t;
-	size_t q = b, lim = sc->len - b > r->max ? b + r->max + 1 : sc->len, n;
-	unsigned seen = 0;
-	int same = 1, upper = 0, lower = 0;
-
-	while (q < lim && (sc->cls[t[q]] & r->cls)) {
-		seen |= sc->cls[t[q]];
-		same &= t[q] == t[b];
-		upper |= t[q] >= 'A' && t[q] <= 'Z';
-		lower |= t[q] >= 'a' && t[q] <= 'z';
-		q++;
-	}
-	n = q - b;
-	if (n < r->min || n > r->max || same)
-		return 0;
-	if ((r->flags & API_MIXED) && (!(seen & C_DIGIT) || !(seen & C_ALPHA)))
-		return 0;
-	if ((r->flags & API_CASED) && !(seen & C_DIGIT) && !(upper && lower))
-		return 0;
-	if ((r->flags & API_EXAMPLE) && n >= 7 && !memcmp(t + q - 7, "EXAMPLE", 7))
-		return 0;
-	if (r->flags & API_SENDGRID) {
-		size_t s = q + 1;
-
-		if (ch(sc, q) != '.')
-			return 0;
-		for (q = s; (cl(sc, q) & C_TOKEN) && q - s <= 43; q++)
-			;
-		if (q - s != 43)
-			return 0;
-	}
-	if (cl(sc, q) & C_TOKEN)
-		return 0;
-	return q;
-}
-
-static void try_api(const struct scan *sc, size_t i, struct scrub_finding *best)
-{
-	const unsigned char *t = sc->t;
-	uint64_t m;
-
-	if (i + 1 >= sc->len || (cl_before(sc, i, 1) & C_TOKEN))
-		return;
-	m = sc->s->api_first[t[i]] & sc->s->api_second[t[i + 1]];
-	while (m) {
-		unsigned ri = (unsigned)__builtin_ctzll(m);
-		const struct api_rule *r = &api_rules[ri];
-		size_t plen = sc->s->api_plen[ri], end;
-
-		m &= m - 1;
-		if (sc->len - i < plen || memcmp(t + i, r->prefix, plen))
-			continue;
-		end = api_body(sc, r, i + plen);
-		if (end)
-			consider(best, SCRUB_API_KEY, i, end);
-	}
-}
-
-/* ---- the pass ------------------------------------------------------ */
-
-/* An IPv6 address that starts with a hex digit has a ':' within 5 bytes. */
-static int ipv6_may_start(const struct scan *sc, size_t i)
-{
-	size_t q = i;
-
-	while ((cl(sc, q) & C_HEX) && q - i < 5)
-		q++;
-	return ch(sc, q) == ':';
-}
-
-static int try_word(struct scan *sc, size_t i, unsigned k)
-{
-	struct scrub_finding best = { SCRUB_EMAIL, i, 0 };
-
-	if (k & C_DIGIT)
-		try_numbers(sc, i, &best);
-	if ((k & C_HEX) && ipv6_may_start(sc, i))
-		try_ipv6(sc, i, &best);
-	if (k & C_API)
-		try_api(sc, i, &best);
-	return best.end ? offer(sc, &best) : 0;
-}
-
-static int try_punct(struct scan *sc, size_t i)
-{
-	struct scrub_finding best = { SCRUB_EMAIL, i, 0 };
-	int c = sc->t[i];
-
-	if (c == '+')
-		try_phone_intl(sc, i, &best);
-	else if (c == '(')
-		try_phone_paren(sc, i, &best);
-	else if (ch(sc, i + 1) == ':')
-		try_ipv6(sc, i, &best);
-	return best.end ? offer(sc, &best) : 0;
-}
-
-/*
- * The hot loop works on 64-byte blocks: a bit mask of the bytes that may
- * start a finding, namely the first byte of every word and every '+', '('
- * and ':'. The class table then decides which of them a scanner wants.
- * The SSE2 version and the portable SWAR one compute the same mask (build
- * with -DSCRUB_NO_SIMD to test the portable one on x86).
- */
-#define BLOCK 64
-
-/* Byte by byte, for the short tail of the text. */
-static uint64_t block_bytes(const uint16_t *cls, const unsigned char *t,
-			    size_t n, uint64_t *punct)
-{
-	uint64_t w = 0, p = 0;
-	size_t j;
-
-	for (j = 0; j < n; j++) {
-		unsigned k = cls[t[j]];
-
-		w |= (uint64_t)((k & C_WORD) != 0) << j;
-		p |= (uint64_t)((k & C_PUNCT) != 0) << j;
-	}
-	*punct = p;
-	return w;
-}
-
-#if defined(__SSE2__) && !defined(SCRUB_NO_SIMD)
-static inline __m128i in_range(__m128i c, char lo, char hi)
-{
-	__m128i x = _mm_min_epu8(c, _mm_set1_epi8(hi));
-
-	return _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(lo)), c);
-}
-
-static uint64_t block_full(const unsigned char *t, uint64_t *punct)
-{
-	uint64_t w = 0, p = 0;
-	unsigned j;
-
-	for (j = 0; j < BLOCK; j += 16) {
-		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
-		__m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
-		__m128i wd = _mm_or_si128(in_range(c, '0', '9'), in_range(lc, 'a', 'z'));
-		__m128i pu;
-
-		wd = _mm_or_si128(wd, _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
-		pu = _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('+')),
-				  _mm_cmpeq_epi8(c, _mm_set1_epi8('(')));
-		pu = _mm_or_si128(pu, _mm_cmpeq_epi8(c, _mm_set1_epi8(':')));
-		w |= (uint64_t)(unsigned)_mm_movemask_epi8(wd) << j;
-		p |= (uint64_t)(unsigned)_mm_movemask_epi8(pu) << j;
-	}
-	*punct = p;
-	return w;
-}
-#else
-/* SWAR: eight bytes per 64-bit word, 0x80 marking the bytes that match. */
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define LOWS  0x7f7f7f7f7f7f7f7fULL
-
-static inline uint64_t load_le64(const unsigned char *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
-/* Bytes of x in [lo, hi], for 1 <= lo <= hi <= 0x7f. */
-static inline uint64_t swar_range(uint64_t x, unsigned lo, unsigned hi)
-{
-	uint64_t y = x & LOWS;
-	uint64_t ge = y + ONES * (0x80 - lo);
-	uint64_t le = ~(y + ONES * (0x7f - hi));
-
-	return ge & le & ~x & HIGHS;
-}
-
-static inline uint64_t swar_eq(uint64_t x, unsigned c)
-{
-	uint64_t z = x ^ (ONES * c);
-
-	return ~(((z & LOWS) + LOWS) | z) & HIGHS;
-}
-
-/* One bit per byte: bit j is the 0x80 of byte j. */
-static inline uint64_t swar_bits(uint64_t m)
-{
-	return (m * 0x0002040810204081ULL) >> 56;
-}
-
-static uint64_t block_full(const unsigned char *t, uint64_t *punct)
-{
-	uint64_t w = 0, p = 0;
-	unsigned j;
-
-	for (j = 0; j < BLOCK; j += 8) {
-		uint64_t x = load_le64(t + j);
-		uint64_t wd = swar_range(x, '0', '9') |
-			      swar_range(x | ONES * 0x20, 'a', 'z') | swar_eq(x, '_');
-		uint64_t pu = swar_eq(x, '+') | swar_eq(x, '(') | swar_eq(x, ':');
-
-		w |= swar_bits(wd) << j;
-		p |= swar_bits(pu) << j;
-	}
-	*punct = p;
-	return w;
-}
-#endif
-
-/* Candidate starts in t[base, base + n), n <= BLOCK, as a bit mask. */
-static uint64_t block_candidates(const uint16_t *cls, const unsigned char *t,
-				 size_t base, size_t n)
-{
-	uint64_t w, p, prev = base > 0 && (cls[t[base - 1]] & C_WORD);
-
-	if (n == BLOCK)
-		w = block_full(t + base, &p);
-	else
-		w = block_bytes(cls, t + base, n, &p);
-	return (w & ~((w << 1) | prev)) | p;
-}
-
-/*
- * Scanners check their own left edge and read beyond the block as they
- * need. Nothing that starts inside an accepted finding is looked at again;
- * every finding ends before a non-word byte, so the block after a jump
- * starts cleanly.
- */
-int scrub_find(const struct scrubber *s, const char *text, size_t len,
-	       struct scrub_findings *out)
-{
-	struct scan sc;
-	const unsigned char *t = (const unsigned char *)text;
-	const uint16_t *cls = s->cls;
-	size_t base = 0;
-
-	memset(&sc, 0, sizeof sc);
-	sc.t = t;
-	sc.len = len;
-	sc.cls = cls;
+	if (len > UINT_MAX)
+		return -1;  /* Hyperscan's block mode takes 32-bit lengths */
 	sc.s = s;
-	sc.out = out;
-	sc.mail_state = MAIL_UNKNOWN;
-	while (base < len) {
-		size_t n = len - base < BLOCK ? len - base : BLOCK;
-		uint64_t m = block_candidates(cls, t, base, n);
-
-		while (m) {
-			size_t i = base + (size_t)__builtin_ctzll(m);
-			unsigned k = cls[t[i]];
-			int rc = 0;
-
-			m &= m - 1;
-			if (i < sc.last_end)
-				continue;
-			if (k & C_WORD_TRIGGER)
-				rc = try_word(&sc, i, k);
-			else if (k & C_PUNCT)
-				rc = try_punct(&sc, i);
-			if (rc)
-				return -1;
+	sc.x.t = (const unsigned char *)(text ? text : "");
+	sc.x.len = len;
+	if (!(sc.st = state_get(s)))
+		return -1;
+	/* the per-rule regions and the candidate array live in the pooled
+	 * state, so a scan of a short text allocates nothing */
+	pend = sc.st->pending;
+	memset(pend, 0, scrub_nrules * sizeof *pend);
+	sc.pending = pend;
+	sc.c = sc.st->c;
+	sc.alloc = sc.st->calloc_n;
+	if (len && hs_scan(s->db, text, (unsigned)len, 0, sc.st->scratch, on_match, &sc) != HS_SUCCESS)
+		goto out;
+	if (sc.failed)
+		goto out;
+	for (unsigned r = 0; r < scrub_nrules; r++)
+		if (pend[r].live && confirm(&sc, r, pend[r].start, pend[r].end))
+			goto out;
+	if (sc.n)
+		qsort(sc.c, sc.n, sizeof *sc.c, cand_cmp);
+	/* resolve overlaps in one sweep; c[0, keep) are accepted */
+	for (size_t k = 0; k < sc.n; k++) {
+		if (keep && sc.c[k].start < sc.c[keep - 1].end) {
+			if (better(&sc.c[keep - 1], &sc.c[k]) && (keep < 2 || sc.c[keep - 2].end <= sc.c[k].start))
+				sc.c[keep - 1] = sc.c[k];
+			continue;
 		}
-		base += n;
-		if (base < sc.last_end)
-			base = sc.last_end;
+		sc.c[keep++] = sc.c[k];
 	}
-	return flush_mail(&sc, 0, 0);
+	for (size_t k = 0; k < keep; k++) {
+		struct scrub_finding f = { scrub_rules[sc.c[k].rule].type, sc.c[k].start, sc.c[k].end };
+
+		if (findings_push(out, &f))
+			goto out;
+	}
+	rc = 0;
+out:
+	sc.st->c = sc.c;
+	sc.st->calloc_n = sc.alloc;
+	if (sc.alloc > 4096) {  /* do not keep a huge array around */
+		free(sc.c);
+		sc.st->c = NULL;
+		sc.st->calloc_n = 0;
+	}
+	state_put(s, sc.st);
+	return rc;
 }
 
-int scrub_text(const struct scrubber *s, const char *text, size_t len,
-	       struct buf *out, struct scrub_counts *counts)
+/* ---- replacement -------------------------------------------------------- */
+
+#define DIGEST_LEN 16
+
+struct slot {
+	unsigned char d[DIGEST_LEN];
+	unsigned num;   /* 0: empty */
+};
+
+struct scrub_ctx {
+	const struct scrubber *s;
+	enum scrub_mode mode;
+	unsigned char key[64];
+	size_t keylen;
+	struct slot *map;          /* open addressing on the digest */
+	size_t cap, used;
+	unsigned next[SCRUB_NTYPES];
+	struct scrub_findings f;
+};
+
+struct scrub_ctx *scrub_ctx_new(const struct scrubber *s, enum scrub_mode mode, const unsigned char *key,
+				size_t keylen)
 {
-	struct scrub_findings f = { NULL, 0, 0 };
-	size_t k, pos = 0;
+	struct scrub_ctx *c;
+
+	if ((unsigned)mode > SCRUB_MODE_MASK || keylen > sizeof c->key || (mode == SCRUB_MODE_HASH && !keylen))
+		return NULL;
+	if (!(c = calloc(1, sizeof *c)))
+		return NULL;
+	c->s = s;
+	c->mode = mode;
+	if (keylen)
+		memcpy(c->key, key, keylen);
+	c->keylen = keylen;
+	return c;
+}
+
+void scrub_ctx_free(struct scrub_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->map)
+		OPENSSL_cleanse(c->map, c->cap * sizeof *c->map);
+	free(c->map);
+	scrub_findings_release(&c->f);
+	OPENSSL_cleanse(c, sizeof *c);
+	free(c);
+}
+
+const struct scrubber *scrub_ctx_scrubber(const struct scrub_ctx *c)
+{
+	return c->s;
+}
+
+/* HMAC(key, type name || 0 || normalised value): lowercase e-mail
+ * addresses and user names, digits only for numbers, the bytes as they
+ * are otherwise. */
+static int value_digest(const struct scrub_ctx *c, enum scrub_type t, const unsigned char *p, size_t n,
+			unsigned char out[32])
+{
+	size_t tl = strlen(type_names[t]) + 1, m = tl;
+	unsigned char stack[1024], *norm = stack;
+	unsigned ol = 0;
+	int rc = -1;
+
+	if (tl + n > sizeof stack && !(norm = malloc(tl + n)))
+		return -1;
+	memcpy(norm, type_names[t], tl);
+	for (size_t k = 0; k < n; k++) {
+		int ch = p[k];
+
+		if (t == SCRUB_EMAIL || t == SCRUB_HOME_PATH)
+			ch = lower(ch);
+		else if ((t == SCRUB_PHONE || t == SCRUB_CREDIT_CARD || t == SCRUB_IBAN || t == SCRUB_US_SSN) &&
+			 !is_alnum(ch) && ch != '+')
+			continue;
+		norm[m++] = (unsigned char)ch;
+	}
+	if (HMAC(EVP_sha256(), c->key, (int)c->keylen, norm, m, out, &ol) && ol == 32)
+		rc = 0;
+	OPENSSL_cleanse(norm, m);
+	if (norm != stack)
+		free(norm);
+	return rc;
+}
+
+static int map_grow(struct scrub_ctx *c)
+{
+	size_t nc = c->cap ? c->cap * 2 : 64;
+	struct slot *m = calloc(nc, sizeof *m);
+
+	if (!m)
+		return -1;
+	for (size_t k = 0; k < c->cap; k++) {
+		size_t h;
+
+		if (!c->map[k].num)
+			continue;
+		memcpy(&h, c->map[k].d, sizeof h);
+		for (h &= nc - 1; m[h].num; h = (h + 1) & (nc - 1))
+			;
+		m[h] = c->map[k];
+	}
+	if (c->map)
+		OPENSSL_cleanse(c->map, c->cap * sizeof *c->map);
+	free(c->map);
+	c->map = m;
+	c->cap = nc;
+	return 0;
+}
+
+/* The number of this value within the context: 1, 2, ... per type. */
+static int value_number(struct scrub_ctx *c, enum scrub_type t, const unsigned char d[32], unsigned *num)
+{
+	size_t h;
+
+	if ((c->used + 1) * 2 > c->cap && map_grow(c))
+		return -1;
+	memcpy(&h, d, sizeof h);
+	for (h &= c->cap - 1; c->map[h].num; h = (h + 1) & (c->cap - 1)) {
+		if (!memcmp(c->map[h].d, d, DIGEST_LEN)) {
+			*num = c->map[h].num;
+			return 0;
+		}
+	}
+	memcpy(c->map[h].d, d, DIGEST_LEN);
+	c->map[h].num = *num = ++c->next[t];
+	c->used++;
+	return 0;
+}
+
+static int put_placeholder(struct scrub_ctx *c, const struct scrub_finding *f, const unsigned char *text,
+			   struct buf *out)
+{
+	unsigned char d[32];
+	unsigned num;
+
+	if (c->mode == SCRUB_MODE_MASK) {
+		for (size_t k = f->start; k < f->end; k++) {
+			if ((text[k] & 0xc0) == 0x80)
+				continue;  /* one '*' per character */
+			int rc = buf_putc(out, '*');
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	if (value_digest(c, f->type, text + f->start, f->end - f->start, d))
+		return -1;
+	if (c->mode == SCRUB_MODE_HASH)
+		return buf_printf(out, "<%s_%02x%02x%02x%02x>", type_names[f->type], d[0], d[1], d[2], d[3]);
+	if (value_number(c, f->type, d, &num))
+		return -1;
+	return buf_printf(out, "<%s_%u>", type_names[f->type], num);
+}
+
+int scrub_ctx_text(struct scrub_ctx *c, const char *text, size_t len, struct buf *out, struct scrub_counts *counts,
+		   struct scrub_findings *found)
+{
+	struct scrub_counts here = { { 0 } };
+	size_t pos = 0;
 	int rc;
 
-	rc = scrub_find(s, text, len, &f);
-	if (rc)
-		goto out;
-	for (k = 0; k < f.n; k++) {
-		const struct scrub_finding *x = &f.v[k];
+	c->f.n = 0;
+	if (scrub_find(c->s, text, len, &c->f))
+		return -1;
+	for (size_t k = 0; k < c->f.n; k++) {
+		const struct scrub_finding *f = &c->f.v[k];
 
-		rc = x->start > pos ? buf_append(out, text + pos, x->start - pos) : 0;
-		if (!rc)
-			rc = buf_puts(out, placeholders[x->type]);
-		if (rc)
-			goto out;
-		pos = x->end;
+		if ((rc = buf_append(out, text + pos, f->start - pos)) ||
+		    (rc = put_placeholder(c, f, (const unsigned char *)text, out)))
+			return rc;
+		pos = f->end;
+		here.n[f->type]++;
+		if (found && findings_push(found, f))
+			return -1;
 	}
-	rc = len > pos ? buf_append(out, text + pos, len - pos) : 0;
-	/* counts only for text that was written in full */
-	for (k = 0; !rc && counts && k < f.n; k++)
-		counts->n[f.v[k].type]++;
-out:
-	scrub_findings_release(&f);
+	if ((rc = buf_append(out, text ? text + pos : "", len - pos)))
+		return rc;
+	/* counted only once the whole text is written */
+	for (int t = 0; counts && t < SCRUB_NTYPES; t++)
+		counts->n[t] += here.n[t];
+	return 0;
+}
+
+int scrub_text(const struct scrubber *s, const char *text, size_t len, struct buf *out, struct scrub_counts *counts)
+{
+	struct scrub_ctx *c = scrub_ctx_new(s, SCRUB_MODE_PLACEHOLDER, NULL, 0);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = scrub_ctx_text(c, text, len, out, counts, NULL);
+	scrub_ctx_free(c);
 	return rc;
 }

@@ -3472,7 +3472,7 @@ static void plan_content(const struct synth_opts *o, uint64_t src, struct rng *r
 			 struct cplan *c)
 {
 	static const unsigned npii_w[] = { 60, 30, 10 };
-	static const unsigned type_w[SCRUB_NTYPES] = {
+	static const unsigned type_w[SYNTH_NPII_TYPES] = {
 		[SCRUB_EMAIL] = 30, [SCRUB_PHONE] = 15, [SCRUB_IP_ADDRESS] = 15,
 		[SCRUB_CREDIT_CARD] = 12, [SCRUB_API_KEY] = 28,
 	};
@@ -3499,7 +3499,7 @@ static void plan_content(const struct synth_opts *o, uint64_t src, struct rng *r
 	if (rng_chance(r, o->pii_rate)) {
 		c->npii = 1 + rng_weighted(r, npii_w, NELEM(npii_w));
 		for (unsigned i = 0; i < c->npii; i++)
-			c->pii[i] = (enum scrub_type)rng_weighted(r, type_w, SCRUB_NTYPES);
+			c->pii[i] = (enum scrub_type)rng_weighted(r, type_w, SYNTH_NPII_TYPES);
 	} else {
 		c->hard_negative = rng_chance(r, o->hard_negative_rate);
 	}
@@ -4168,7 +4168,7 @@ static const char *const inc_names[] = {
 	[SYNTH_INC_EMPTY] = "empty",
 };
 
-static const char *const pii_names[SCRUB_NTYPES] = {
+static const char *const pii_names[SYNTH_NPII_TYPES] = {
 	[SCRUB_EMAIL] = "EMAIL", [SCRUB_PHONE] = "PHONE",
 	[SCRUB_IP_ADDRESS] = "IP_ADDRESS", [SCRUB_CREDIT_CARD] = "CREDIT_CARD",
 	[SCRUB_API_KEY] = "API_KEY",
@@ -4195,7 +4195,7 @@ static void write_metadata(struct gen *g, const struct synth_opts *o, const stru
 	puts_raw(g, "\",\"framework\":\"");
 	puts_raw(g, p->framework);
 	puts_raw(g, "\",\"pii\":[");
-	for (unsigned t = 0; t < SCRUB_NTYPES; t++) {
+	for (unsigned t = 0; t < SYNTH_NPII_TYPES; t++) {
 		if (!(p->pii_types & (1u << t)))
 			continue;
 		puts_raw(g, first ? "\"" : ",\"");

@@ -86,6 +86,9 @@ struct synth_opts {
 };
 
 #define SYNTH_PII_MAX 4
+/* The generator plants the first five scrub types (EMAIL .. API_KEY; its
+ * API_KEY values are provider tokens, which the scrubber types precisely). */
+#define SYNTH_NPII_TYPES (SCRUB_API_KEY + 1)
 #define SYNTH_PII_LEN 72
 
 struct synth_pii {

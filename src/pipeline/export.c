@@ -37,6 +37,7 @@
  */
 #include "pipeline/pipeline.h"
 #include "pipeline/internal.h"
+#include "core/conv.h"
 #include "core/dedup.h"
 #include "core/filter.h"
 #include "core/format.h"
@@ -262,6 +263,7 @@ struct result {
 	uint32_t nwords;
 	uint16_t fired;
 	bool eval_hit, has_keys;
+	bool pii;                /* the re-scan found PII in the stored text */
 	struct u32vec shingles;
 	uint64_t *keys;          /* bands values, in the batch's key block */
 	struct u64vec grams;     /* a quarter of its 13-grams, distinct */
@@ -318,6 +320,7 @@ struct exp {
 	long val_checked;
 	/* counts */
 	long total, hq, rejected[Q_NREASONS], candidates;
+	long pii_rescan, pii_rescan_hq; /* rows the re-scan held back (of them high quality) */
 	long filter_counts[FILTER_N];
 	long dropped[DROP_N];
 	long prompt_dup_rows, prompt_dup_prompts, groups, largest_group;
@@ -474,6 +477,21 @@ static int pass1_work(struct exp *x, struct scratch *w, const struct store_expor
 	const uint64_t *rw;
 	size_t nrw;
 
+	/* the "no PII" criterion is judged again on the stored text with
+	 * today's rules: a conversation stored before a rule existed is held
+	 * back, never exported (the scrubber is shared by the workers) */
+	res->pii = false;
+	{
+		bool pii = false, extra_pii = false;
+
+		if (conv_json_has_pii(r->messages, r->messages_len, x->p->scrub, &pii) ||
+		    (r->extra_len && conv_json_has_pii(r->extra, r->extra_len, x->p->scrub, &extra_pii)))
+			return wfail(res, "conversation '%.100s': re-scan for PII failed", r->conversation_id);
+		if (pii || extra_pii) {
+			res->pii = true;
+			return 0;
+		}
+	}
 	if (featurize(w, r, true, res))
 		return 1;
 	rw = w->words.v + w->resp_words;
@@ -521,6 +539,14 @@ static int pass1_merge(struct exp *x, const struct store_export_row *r, struct r
 	struct doc *d;
 	uint32_t idx;
 
+	if (res->pii) {
+		/* no doc: pass 2 finds none for this row and writes nothing */
+		x->pii_rescan++;
+		if (!r->rating_count ||
+		    (double)r->rating_sum >= x->o->thresholds.min_rating * (double)r->rating_count - 1e-9)
+			x->pii_rescan_hq++;
+		return 0;
+	}
 	if (!(d = new_doc(x)))
 		return fail(x, PIPE_ENOMEM, "%s", "out of memory");
 	idx = (uint32_t)(x->n - 1);
@@ -1756,6 +1782,8 @@ int pipeline_export(struct pipeline *p, const struct export_options *o, struct e
 	x.want_grams = o->overlap_n > 0 && o->val_fraction > 0;
 	if ((rc = scan(&x, &f, pass1_work, pass1_merge, "analyse", err, errlen)))
 		goto out;
+	x.hq -= x.pii_rescan_hq;
+	x.rejected[__builtin_ctz(Q_PII)] += x.pii_rescan;
 	if ((rc = curate(&x, err, errlen)))
 		goto out;
 	if (o->overlap_n > 0 && check_val_overlap(&x)) {

@@ -38,6 +38,15 @@ static int join_names(struct buf *b, uint64_t bits, const char *(*name)(unsigned
 	return rc;
 }
 
+static unsigned redactions_total(const struct scrub_counts *c)
+{
+	unsigned n = 0;
+
+	for (unsigned t = 0; t < SCRUB_NTYPES; t++)
+		n += c->n[t];
+	return n;
+}
+
 static int redactions_string(struct buf *b, const struct scrub_counts *c)
 {
 	int rc = 0;
@@ -115,6 +124,7 @@ int pipeline_prepare(const struct pipeline *p, const char *json, size_t len, str
 	struct buf msgs, extra, langs, fws, reds;
 	size_t bad;
 	bool pii = false;
+	struct scrub_ctx *ctx = NULL;
 	int rc;
 
 	memset(prep, 0, sizeof(*prep));
@@ -130,7 +140,15 @@ int pipeline_prepare(const struct pipeline *p, const char *json, size_t len, str
 	buf_init(&langs, 4096);
 	buf_init(&fws, 4096);
 	buf_init(&reds, 4096);
-	if (conv_scrub(&c, p->scrub, &prep->redactions) || conv_has_pii(&c, p->scrub, &pii)) {
+	/* one replacement context per conversation, keyed with the store key:
+	 * the same value gets the same placeholder in every turn; the mapping
+	 * lives only in memory and is wiped when the context is freed */
+	ctx = scrub_ctx_new(p->scrub, p->scrub_mode, p->key.k, PSEUDO_KEY_LEN);
+	/* the re-scan (quality criterion "pii") only matters when something was
+	 * replaced: a text without findings is unchanged, and the scan of the
+	 * same text finds the same (nothing) */
+	if (!ctx || conv_scrub_ctx(&c, ctx, &prep->redactions) ||
+	    (redactions_total(&prep->redactions) && conv_has_pii(&c, p->scrub, &pii))) {
 		rc = prep_fail(prep, PIPE_ESCRUB, "scrubbing failed; record refused");
 		goto out;
 	}
@@ -180,6 +198,7 @@ int pipeline_prepare(const struct pipeline *p, const char *json, size_t len, str
 		      (c.context && *c.context ? CONV_F_CONTEXT : 0);
 	rc = PIPE_OK;
 out:
+	scrub_ctx_free(ctx);
 	conv_release(&c);
 	buf_release(&msgs);
 	buf_release(&extra);

@@ -51,6 +51,7 @@ struct pipeline {
 	store *st;
 	struct pseudo_key key;
 	struct scrubber *scrub;
+	enum scrub_mode scrub_mode;  /* placeholders in stored text (0: numbered) */
 	char *store_path;
 	char *key_path;
 	int64_t now;

@@ -16,6 +16,8 @@ for line in open("rows.tsv", encoding="utf-8"):
 FRAMEWORKS = {"fastapi", "django", "flask", "react", "vue", "angular", "express", "next.js", "spring", "rails",
               "laravel", ".net"}
 ALIASES = {"asp.net": ".net", "asp.net core": ".net"}
+PLAIN = {"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD"}
+missed = {}
 n = pii_n = pii_hit = lang_n = lang_hit = fw_n = fw_hit = 0
 short_bad = inc_bad = clean_flagged = 0
 for line in open("c.jsonl", encoding="utf-8"):
@@ -27,7 +29,12 @@ for line in open("c.jsonl", encoding="utf-8"):
     n += 1
     for t in syn.get("pii", []):
         pii_n += 1
-        pii_hit += t in red
+        # the generator labels every token API_KEY; the scrubber types it
+        # by provider (GITHUB_TOKEN, AWS_ACCESS_KEY, ...)
+        hit = t in red or (t == "API_KEY" and any(k not in PLAIN for k in red))
+        pii_hit += hit
+        if not hit:
+            missed[t] = missed.get(t, 0) + 1
     if not syn.get("pii") and red:
         clean_flagged += 1
     if syn.get("lang"):
@@ -41,7 +48,7 @@ for line in open("c.jsonl", encoding="utf-8"):
         short_bad += (rc < 50) != bool(syn.get("short"))
     inc_bad += bool(flags & 1) != bool(syn.get("incomplete"))
 print(f"records {n}; pii {pii_hit}/{pii_n}; clean records with a redaction {clean_flagged}; "
-      f"lang {lang_hit}/{lang_n}; framework {fw_hit}/{fw_n}; short mismatches {short_bad}; incomplete mismatches {inc_bad}")
+      f"missed {missed}; lang {lang_hit}/{lang_n}; framework {fw_hit}/{fw_n}; short mismatches {short_bad}; incomplete mismatches {inc_bad}")
 ok = n > 1000 and pii_n > 100 and pii_hit == pii_n and clean_flagged <= n * 0.002 and short_bad == 0 and inc_bad == 0 \
      and lang_hit >= 0.95 * lang_n and fw_hit >= 0.90 * fw_n
 sys.exit(0 if ok else 1)

@@ -9,13 +9,13 @@ lacks "finish_reason text not stored" cerberus.db "alice.smith"
 [ -f cerberus.db-wal ] && lacks "nor in the WAL" cerberus.db-wal "alice.smith"
 contains "finish_reason kept as a word" r1.json '"other"'
 # numbers in metadata are scrubbed too
-echo "{\"conversation_id\":\"r2\",\"user_id\":\"u\",\"question\":\"q\",\"answer\":\"$LONG\",\"metadata\":{\"card\":4111111111111111,\"n\":42}}" | "$CERBERUS" log - 2>/dev/null
+echo "{\"conversation_id\":\"r2\",\"user_id\":\"u\",\"question\":\"q\",\"answer\":\"$LONG\",\"metadata\":{\"card\":4539148803436467,\"n\":42}}" | "$CERBERUS" log - 2>/dev/null
 "$CERBERUS" show r2 > r2.json
-contains "card number in metadata replaced" r2.json '"card": "<CREDIT_CARD>"'
+contains "card number in metadata replaced" r2.json '"card": "<CREDIT_CARD_1>"'
 contains "plain number kept" r2.json '"n": 42'
-lacks "card not stored" cerberus.db "4111111111111111"
+lacks "card not stored" cerberus.db "4539148803436467"
 # an id that is personal data is refused
-echo '{"conversation_id":"4111111111111111","user_id":"u","question":"q","answer":"a"}' | "$CERBERUS" log - 2> id.txt; eq "pii id refused" $? 1
+echo '{"conversation_id":"4539148803436467","user_id":"u","question":"q","answer":"a"}' | "$CERBERUS" log - 2> id.txt; eq "pii id refused" $? 1
 contains "pii id reason" id.txt "looks like personal data (CREDIT_CARD)"
 # a single rating and the totals commit together
 sqlite3 cerberus.db "CREATE TRIGGER boom BEFORE UPDATE OF rating_sum ON conversations BEGIN SELECT RAISE(ABORT,'x'); END;"

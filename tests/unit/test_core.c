@@ -125,11 +125,11 @@ Test(conv, metadata_scrubbed_as_text)
 			   &c, err), 0, "%s", err);
 	cr_assert_eq(conv_scrub(&c, s, &counts), 0);
 	cr_assert_eq(counts.n[SCRUB_EMAIL], 2, "a key and a value");
-	cr_assert_str_eq(c.metadata, "{\"owner\":\"<EMAIL>\",\"<EMAIL>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}");
+	cr_assert_str_eq(c.metadata, "{\"owner\":\"<EMAIL_1>\",\"<EMAIL_2>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}");
 	cr_assert_eq(conv_has_pii(&c, s, &pii), 0);
 	cr_assert_not(pii);
 	conv_extra_json(&c, &b);
-	cr_assert_str_eq(buf_cstr(&b), "{\"metadata\":{\"owner\":\"<EMAIL>\",\"<EMAIL>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}}");
+	cr_assert_str_eq(buf_cstr(&b), "{\"metadata\":{\"owner\":\"<EMAIL_1>\",\"<EMAIL_2>\":[1,-2.5e3,true,null,{\"x\":\"é\"}]}}");
 	buf_release(&b);
 	conv_release(&c);
 	scrubber_free(s);

@@ -181,8 +181,17 @@ static char *scrubbed(const char *text, struct scrub_counts *counts)
 Test(scrub, type_names_round_trip)
 {
 	static const char *const names[] = {
-		"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "API_KEY",
+		"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "API_KEY", "IBAN", "US_SSN", "MAC_ADDRESS",
+		"URL_CREDENTIALS", "PRIVATE_KEY", "JWT", "PASSWORD", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+		"GCP_API_KEY", "GCP_SERVICE_ACCOUNT", "GCP_OAUTH", "AZURE_STORAGE_KEY", "AZURE_SAS_TOKEN",
+		"GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "SLACK_WEBHOOK", "STRIPE_KEY", "OPENAI_KEY",
+		"ANTHROPIC_KEY", "HUGGINGFACE_TOKEN", "NPM_TOKEN", "PYPI_TOKEN", "TWILIO_KEY", "SENDGRID_KEY",
+		"MAILGUN_KEY", "DISCORD_TOKEN", "DISCORD_WEBHOOK", "TELEGRAM_BOT_TOKEN", "SHOPIFY_TOKEN",
+		"DIGITALOCEAN_TOKEN", "HEROKU_KEY", "DATADOG_KEY", "BASIC_AUTH", "BEARER_TOKEN", "HOME_PATH",
+		"GENERIC_SECRET",
 	};
+
+	cr_assert_eq(sizeof names / sizeof names[0], SCRUB_NTYPES);
 	int t;
 
 	for (t = 0; t < SCRUB_NTYPES; t++) {
@@ -406,9 +415,9 @@ Test(scrub, ipv6_hard_negatives)
 	     "IETF 2001:1::1 2001:4:112:: 2001:1ff:1:2::3",
 	     "std::vector<std::string> v; Foo::Bar::baz(); a::b; Face::Bead",
 	     "at 10:30:00, 12:34:56:78 and 23:59:59.999",
-	     "mac 00:1a:2b:3c:4d:5e AA:BB:CC:DD:EE:FF eui 02:00:5e:10:00:00:00:01",
+	     "eui 02:00:5e:10:00:00:00:01",
 	     "fp MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48",
-	     "arr[1::2] x[::3] 2001:db8 2a00::1",
+	     "arr[1::2] x[::3] 2001:db8",
 	     "1:2:3:4:5:6:7:8 2001:db8:1:2:3:4:5:6:7 2001:db8::12345 2001::db8::1",
 	     "2a03:2880:f003:::1 2a03:2880:f003::1:: 2a03:2880:f003:c07:face:b00c::2g",
 	     "mac-like 20:01:0d:b8:11:22:33:44 and 2a:03:28:80:f0:03:0c:07",
@@ -419,32 +428,43 @@ Test(scrub, ipv6_hard_negatives)
 
 Test(scrub, card_numbers)
 {
-	EXPECT("{\"card_number\": \"4242424242424242\", \"exp\": \"12/27\"}",
-	       { SCRUB_CREDIT_CARD, "4242424242424242" });
-	EXPECT("charge 4111 1111 1111 1111 12/25 ok", { SCRUB_CREDIT_CARD, "4111 1111 1111 1111" });
-	EXPECT("card=4111-1111-1111-1111&cvv=123", { SCRUB_CREDIT_CARD, "4111-1111-1111-1111" });
-	EXPECT("mc 5555555555554444, 5105 1051 0510 5100 and 2223003122003222.",
-	       { SCRUB_CREDIT_CARD, "5555555555554444" },
-	       { SCRUB_CREDIT_CARD, "5105 1051 0510 5100" },
-	       { SCRUB_CREDIT_CARD, "2223003122003222" });
-	EXPECT("amex 378282246310005 or 3782 822463 10005",
-	       { SCRUB_CREDIT_CARD, "378282246310005" },
-	       { SCRUB_CREDIT_CARD, "3782 822463 10005" });
-	EXPECT("discover 6011111111111117 6011000990139424",
-	       { SCRUB_CREDIT_CARD, "6011111111111117" },
-	       { SCRUB_CREDIT_CARD, "6011000990139424" });
-	EXPECT("jcb 3530111333300000 3566002020360505",
-	       { SCRUB_CREDIT_CARD, "3530111333300000" },
-	       { SCRUB_CREDIT_CARD, "3566002020360505" });
-	EXPECT("diners 30569309025904 3056 930902 5904 38520000023237",
-	       { SCRUB_CREDIT_CARD, "30569309025904" },
-	       { SCRUB_CREDIT_CARD, "3056 930902 5904" },
-	       { SCRUB_CREDIT_CARD, "38520000023237" });
-	EXPECT("unionpay 6200000000000005 visa13 4222222222222",
-	       { SCRUB_CREDIT_CARD, "6200000000000005" },
-	       { SCRUB_CREDIT_CARD, "4222222222222" });
-	EXPECT("visa19 4111 1111 1111 1111 003", { SCRUB_CREDIT_CARD, "4111 1111 1111 1111 003" });
-	EXPECT("4111111111111111", { SCRUB_CREDIT_CARD, "4111111111111111" });
+	EXPECT("{\"card_number\": \"4787789328792170\", \"exp\": \"12/27\"}",
+	       { SCRUB_CREDIT_CARD, "4787789328792170" });
+	EXPECT("charge 4421 8096 7929 0814 12/25 ok", { SCRUB_CREDIT_CARD, "4421 8096 7929 0814" });
+	EXPECT("card=4421-8096-7929-0814&cvv=123", { SCRUB_CREDIT_CARD, "4421-8096-7929-0814" });
+	EXPECT("mc 5100339075793836, 5425 9792 6224 3935 and 2221470174681456.",
+	       { SCRUB_CREDIT_CARD, "5100339075793836" },
+	       { SCRUB_CREDIT_CARD, "5425 9792 6224 3935" },
+	       { SCRUB_CREDIT_CARD, "2221470174681456" });
+	EXPECT("amex 373840191614617 or 3738 401916 14617",
+	       { SCRUB_CREDIT_CARD, "373840191614617" },
+	       { SCRUB_CREDIT_CARD, "3738 401916 14617" });
+	EXPECT("discover 6011003307666196", { SCRUB_CREDIT_CARD, "6011003307666196" });
+	EXPECT("jcb 3530345145061232", { SCRUB_CREDIT_CARD, "3530345145061232" });
+	EXPECT("diners 36100772837833", { SCRUB_CREDIT_CARD, "36100772837833" });
+	EXPECT("unionpay 6226616630494035 visa13 4269910237400",
+	       { SCRUB_CREDIT_CARD, "6226616630494035" },
+	       { SCRUB_CREDIT_CARD, "4269910237400" });
+	EXPECT("visa19 4954 6111 3930 9559 723", { SCRUB_CREDIT_CARD, "4954 6111 3930 9559 723" });
+	EXPECT("4787789328792170", { SCRUB_CREDIT_CARD, "4787789328792170" });
+}
+
+/* The numbers networks and processors publish for testing are fixtures,
+ * not anybody's card: they stay (a known gap of the first engine). */
+Test(scrub, documented_test_cards_are_kept)
+{
+	NONE("{\"card_number\": \"4242424242424242\"}", "charge 4111 1111 1111 1111 12/25 ok",
+	     "mc 5555555555554444, 5105 1051 0510 5100 and 2223003122003222.",
+	     "amex 378282246310005 or 3782 822463 10005", "discover 6011111111111117 6011000990139424",
+	     "diners 30569309025904 unionpay 6200000000000005 visa13 4222222222222");
+}
+
+/* Compressed addresses with two groups are addresses (a gap of the first
+ * engine); MAC addresses are a type of their own. */
+Test(scrub, ipv6_short_and_mac)
+{
+	EXPECT("peer 2a00::1 closed", { SCRUB_IP_ADDRESS, "2a00::1" });
+	EXPECT("mac 00:1a:2b:3c:4d:5e", { SCRUB_MAC_ADDRESS, "00:1a:2b:3c:4d:5e" });
 }
 
 Test(scrub, card_hard_negatives)
@@ -465,25 +485,25 @@ Test(scrub, card_hard_negatives)
 Test(scrub, api_keys)
 {
 	EXPECT("AWS_ACCESS_KEY_ID=" AWS_KEY "\nAWS_SESSION=" AWS_STS "\n",
-	       { SCRUB_API_KEY, AWS_KEY }, { SCRUB_API_KEY, AWS_STS });
+	       { SCRUB_AWS_ACCESS_KEY, AWS_KEY }, { SCRUB_AWS_ACCESS_KEY, AWS_STS });
 	EXPECT("curl -H \"Authorization: Bearer " GH_PAT "\" https://api.github.com",
-	       { SCRUB_API_KEY, GH_PAT });
+	       { SCRUB_GITHUB_TOKEN, GH_PAT });
 	EXPECT("token: " GH_OAUTH "\nfine: " GH_FINE "\n",
-	       { SCRUB_API_KEY, GH_OAUTH }, { SCRUB_API_KEY, GH_FINE });
-	EXPECT("CI_TOKEN='" GL_PAT "'", { SCRUB_API_KEY, GL_PAT });
-	EXPECT("slack_token = \"" SLACK_BOT "\"", { SCRUB_API_KEY, SLACK_BOT });
+	       { SCRUB_GITHUB_TOKEN, GH_OAUTH }, { SCRUB_GITHUB_TOKEN, GH_FINE });
+	EXPECT("CI_TOKEN='" GL_PAT "'", { SCRUB_GITLAB_TOKEN, GL_PAT });
+	EXPECT("slack_token = \"" SLACK_BOT "\"", { SCRUB_SLACK_TOKEN, SLACK_BOT });
 	EXPECT("stripe.api_key = \"" STRIPE_LIVE "\"  # test: " STRIPE_TEST,
-	       { SCRUB_API_KEY, STRIPE_LIVE }, { SCRUB_API_KEY, STRIPE_TEST });
-	EXPECT("const key = `" GOOGLE_KEY "`;", { SCRUB_API_KEY, GOOGLE_KEY });
-	EXPECT("client = Anthropic(api_key=\"" ANTHROPIC "\")", { SCRUB_API_KEY, ANTHROPIC });
+	       { SCRUB_STRIPE_KEY, STRIPE_LIVE }, { SCRUB_STRIPE_KEY, STRIPE_TEST });
+	EXPECT("const key = `" GOOGLE_KEY "`;", { SCRUB_GCP_API_KEY, GOOGLE_KEY });
+	EXPECT("client = Anthropic(api_key=\"" ANTHROPIC "\")", { SCRUB_ANTHROPIC_KEY, ANTHROPIC });
 	EXPECT("export OPENAI_API_KEY=\"" OPENAI_PROJ "\"\nOLD=" OPENAI_OLD,
-	       { SCRUB_API_KEY, OPENAI_PROJ }, { SCRUB_API_KEY, OPENAI_OLD });
+	       { SCRUB_OPENAI_KEY, OPENAI_PROJ }, { SCRUB_OPENAI_KEY, OPENAI_OLD });
 	EXPECT("HF_TOKEN=" HF_TOKEN " //registry.npmjs.org/:_authToken=" NPM_TOKEN,
-	       { SCRUB_API_KEY, HF_TOKEN }, { SCRUB_API_KEY, NPM_TOKEN });
-	EXPECT("export HF_TOKEN=" HF_LETTERS, { SCRUB_API_KEY, HF_LETTERS });
-	EXPECT("[pypi]\npassword = " PYPI_TOKEN "\n", { SCRUB_API_KEY, PYPI_TOKEN });
-	EXPECT("SENDGRID_API_KEY=" SENDGRID ".", { SCRUB_API_KEY, SENDGRID });
-	EXPECT(GH_PAT, { SCRUB_API_KEY, GH_PAT });
+	       { SCRUB_HUGGINGFACE_TOKEN, HF_TOKEN }, { SCRUB_NPM_TOKEN, NPM_TOKEN });
+	EXPECT("export HF_TOKEN=" HF_LETTERS, { SCRUB_HUGGINGFACE_TOKEN, HF_LETTERS });
+	EXPECT("[pypi]\npassword = " PYPI_TOKEN "\n", { SCRUB_PYPI_TOKEN, PYPI_TOKEN });
+	EXPECT("SENDGRID_API_KEY=" SENDGRID ".", { SCRUB_SENDGRID_KEY, SENDGRID });
+	EXPECT(GH_PAT, { SCRUB_GITHUB_TOKEN, GH_PAT });
 }
 
 Test(scrub, api_key_hard_negatives)
@@ -511,20 +531,22 @@ Test(scrub, mixed_prose_and_logs)
 	EXPECT("Hi, I'm Erin (erin.k@proton.me), call me on +1 415 555 2671 or 415.555.2671.",
 	       { SCRUB_EMAIL, "erin.k@proton.me" }, { SCRUB_PHONE, "+1 415 555 2671" },
 	       { SCRUB_PHONE, "415.555.2671" });
-	EXPECT("{\"user\":{\"email\":\"a.b@corp.io\",\"ip\":\"52.14.200.7\",\"card\":\"4242424242424242\"}}",
+	EXPECT("{\"user\":{\"email\":\"a.b@corp.io\",\"ip\":\"52.14.200.7\",\"card\":\"4787789328792170\"}}",
 	       { SCRUB_EMAIL, "a.b@corp.io" }, { SCRUB_IP_ADDRESS, "52.14.200.7" },
-	       { SCRUB_CREDIT_CARD, "4242424242424242" });
+	       { SCRUB_CREDIT_CARD, "4787789328792170" });
 	EXPECT("127.0.0.1 - - [10/Oct/2024:13:55:36 +0000] \"GET /u?email=x@corp.io&ip=34.12.5.6 HTTP/1.1\" 200",
 	       { SCRUB_EMAIL, "x@corp.io" }, { SCRUB_IP_ADDRESS, "34.12.5.6" });
 }
 
 Test(scrub, overlaps_resolve_deterministically)
 {
-	/* same start: the longer finding (the address) wins over the token */
-	EXPECT(GH_PAT "@gmail.com", { SCRUB_EMAIL, GH_PAT "@gmail.com" });
-	/* earliest start wins: the phone starts at '+', the address after it */
-	EXPECT("+14155552671@sms.carrier.com", { SCRUB_PHONE, "+14155552671" });
-	EXPECT_SCRUBBED("+14155552671@sms.carrier.com", "<PHONE>@sms.carrier.com");
+	/* a provider token outranks the structured types around it */
+	EXPECT(GH_PAT "@gmail.com", { SCRUB_GITHUB_TOKEN, GH_PAT });
+	/* same rank: the longer finding (the address) wins over the phone */
+	EXPECT("+14155552671@sms.carrier.com", { SCRUB_EMAIL, "14155552671@sms.carrier.com" });
+	EXPECT_SCRUBBED("+14155552671@sms.carrier.com", "+<EMAIL_1>");
+	/* a user:password URL outranks the address its host part looks like */
+	EXPECT("postgres://app:Xk29vLq8Tz@db.corp.io/prod", { SCRUB_URL_CREDENTIALS, "app:Xk29vLq8Tz" });
 }
 
 Test(scrub, adjacent_findings)
@@ -532,9 +554,9 @@ Test(scrub, adjacent_findings)
 	EXPECT("a@b.io,c@d.io", { SCRUB_EMAIL, "a@b.io" }, { SCRUB_EMAIL, "c@d.io" });
 	EXPECT("34.12.5.6,52.14.200.7", { SCRUB_IP_ADDRESS, "34.12.5.6" },
 	       { SCRUB_IP_ADDRESS, "52.14.200.7" });
-	EXPECT(GH_PAT " " AWS_KEY "\n4111111111111111", { SCRUB_API_KEY, GH_PAT },
-	       { SCRUB_API_KEY, AWS_KEY }, { SCRUB_CREDIT_CARD, "4111111111111111" });
-	EXPECT_SCRUBBED("a@b.io,c@d.io;34.12.5.6", "<EMAIL>,<EMAIL>;<IP_ADDRESS>");
+	EXPECT(GH_PAT " " AWS_KEY "\n4787789328792170", { SCRUB_GITHUB_TOKEN, GH_PAT },
+	       { SCRUB_AWS_ACCESS_KEY, AWS_KEY }, { SCRUB_CREDIT_CARD, "4787789328792170" });
+	EXPECT_SCRUBBED("a@b.io,c@d.io;34.12.5.6,a@b.io", "<EMAIL_1>,<EMAIL_2>;<IP_ADDRESS_1>,<EMAIL_1>");
 }
 
 Test(scrub, empty_input)
@@ -557,7 +579,7 @@ Test(scrub, empty_input)
 Test(scrub, nul_bytes_and_invalid_utf8_are_preserved)
 {
 	static const char in[] = "a\0jane@gmail.com\0\xff\xfe caf\xe9 \xc3\x28 34.12.5.6\x80\xed\xa0\x80 end";
-	static const char want[] = "a\0<EMAIL>\0\xff\xfe caf\xe9 \xc3\x28 <IP_ADDRESS>\x80\xed\xa0\x80 end";
+	static const char want[] = "a\0<EMAIL_1>\0\xff\xfe caf\xe9 \xc3\x28 <IP_ADDRESS_1>\x80\xed\xa0\x80 end";
 	size_t len = sizeof in - 1;
 	char *copy = heap_copy(in, len);
 	struct scrub_findings f = find_n(in, len);
@@ -593,7 +615,7 @@ Test(scrub, findings_are_appended_not_cleared)
 Test(scrub, results_do_not_depend_on_position)
 {
 	static const char sample[] =
-		"mail jane@gmail.com ip 34.12.5.6 card 4111 1111 1111 1111 "
+		"mail jane@gmail.com ip 34.12.5.6 card 4421 8096 7929 0814 "
 		"tel +44 20 7946 0958 (415) 555-2671 key " GH_PAT " v6 2607:f8b0:4005:80a::200e";
 	struct scrub_findings base = find_n(sample, sizeof sample - 1);
 	size_t pad, k;
@@ -626,7 +648,7 @@ static const char corpus[] =
 	"From: Erin <erin.k@proton.me>\n"
 	"Phone: +1 415 555 2671 / (415) 555-2671 / +44 20 7946 0958\n"
 	"Server 34.201.12.9 and 2a03:2880:f003:c07:face:b00c::2 (local 127.0.0.1)\n"
-	"Card 4111 1111 1111 1111, amex 378282246310005\n"
+	"Card 4421 8096 7929 0814, amex 373840191614617\n"
 	"export GITHUB_TOKEN=" GH_PAT "\nAWS=" AWS_KEY " OPENAI=" OPENAI_PROJ "\n"
 	"version 1.2.3.4, docs user@example.com, git@github.com:o/r.git\n";
 
@@ -636,17 +658,17 @@ Test(scrub, scrub_text_replaces_and_counts)
 	char *out = scrubbed(corpus, &c);
 
 	cr_expect_str_eq(out,
-		"From: Erin <<EMAIL>>\n"
-		"Phone: <PHONE> / <PHONE> / <PHONE>\n"
-		"Server <IP_ADDRESS> and <IP_ADDRESS> (local 127.0.0.1)\n"
-		"Card <CREDIT_CARD>, amex <CREDIT_CARD>\n"
-		"export GITHUB_TOKEN=<API_KEY>\nAWS=<API_KEY> OPENAI=<API_KEY>\n"
+		"From: Erin <<EMAIL_1>>\n"
+		"Phone: <PHONE_1> / <PHONE_2> / <PHONE_3>\n"
+		"Server <IP_ADDRESS_1> and <IP_ADDRESS_2> (local 127.0.0.1)\n"
+		"Card <CREDIT_CARD_1>, amex <CREDIT_CARD_2>\n"
+		"export GITHUB_TOKEN=<GITHUB_TOKEN_1>\nAWS=<AWS_ACCESS_KEY_1> OPENAI=<OPENAI_KEY_1>\n"
 		"version 1.2.3.4, docs user@example.com, git@github.com:o/r.git\n");
 	cr_expect_eq(c.n[SCRUB_EMAIL], 2, "counts are added to, not reset");
 	cr_expect_eq(c.n[SCRUB_PHONE], 3);
 	cr_expect_eq(c.n[SCRUB_IP_ADDRESS], 2);
 	cr_expect_eq(c.n[SCRUB_CREDIT_CARD], 2);
-	cr_expect_eq(c.n[SCRUB_API_KEY], 3);
+	cr_expect_eq(c.n[SCRUB_GITHUB_TOKEN] + c.n[SCRUB_AWS_ACCESS_KEY] + c.n[SCRUB_OPENAI_KEY], 3);
 	free(out);
 }
 
@@ -667,14 +689,14 @@ Test(scrub, scrub_text_appends_to_buffer)
 
 	cr_assert_eq(buf_puts(&b, "> "), 0);
 	cr_assert_eq(scrub_text(scr, text, strlen(text), &b, NULL), 0);
-	cr_expect_str_eq(buf_cstr(&b), "> ip <IP_ADDRESS>");
+	cr_expect_str_eq(buf_cstr(&b), "> ip <IP_ADDRESS_1>");
 	buf_release(&b);
 }
 
 Test(scrub, scrub_text_honours_buffer_cap)
 {
 	const char *text = "mail jane@gmail.com please";
-	const char *want = "mail <EMAIL> please";
+	const char *want = "mail <EMAIL_1> please";
 	struct scrub_counts c = { { 0 } };
 	struct buf b;
 

@@ -508,7 +508,7 @@ Test(synth, pii_values)
 		}
 		json_decref(j);
 	}
-	for (int k = 0; k < SCRUB_NTYPES; k++)
+	for (int k = 0; k < SYNTH_NPII_TYPES; k++)
 		cr_assert_gt(per_type[k], 100, "type %d planted %u times", k, per_type[k]);
 	cr_assert_gt(grouped, 20);
 	cr_assert_gt(in_answer, 20);
