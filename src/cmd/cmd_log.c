@@ -34,13 +34,16 @@ const char cmd_log_usage[] =
 	"  --batch N            records per transaction (default 2000)\n"
 	"  --durable            fsync every commit\n"
 	"  --jobs N             threads that parse and scrub (default: the CPU count)\n"
+	"  --scrub-mode M       what replaces PII: placeholder (<EMAIL_1>, numbered per\n"
+	"                       conversation; default), hash (<EMAIL_3fa2c1d0>, keyed,\n"
+	"                       stable across conversations) or mask (****)\n"
 	"  -q, --quiet          no per-line notes, only errors and the summary\n"
 	"\n"
 	"Example:\n"
 	"  cerberus log conversations.jsonl\n"
 	"  cerberus synth --count 1000 | cerberus log -\n";
 
-enum { OPT_MAX_LINE = OPT_CMD_BASE, OPT_BATCH, OPT_DURABLE, OPT_JOBS };
+enum { OPT_MAX_LINE = OPT_CMD_BASE, OPT_BATCH, OPT_DURABLE, OPT_JOBS, OPT_SCRUB_MODE };
 
 /* Lines are read in chunks; one chunk is prepared (parsed, scrubbed...) on
  * all cores while the previous one is written, in order, by this thread. */
@@ -257,6 +260,7 @@ int cmd_log(int argc, char **argv)
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "durable", no_argument, NULL, OPT_DURABLE },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "scrub-mode", required_argument, NULL, OPT_SCRUB_MODE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 }
 	};
@@ -296,6 +300,13 @@ int cmd_log(int argc, char **argv)
 		case OPT_DURABLE:
 			po.durable = true;
 			break;
+		case OPT_SCRUB_MODE: {
+			int m = scrub_mode_from_name(optarg);
+			if (m < 0)
+				return cli_usage_error("log", "--scrub-mode: expected placeholder, hash or mask");
+			po.scrub_mode = (enum scrub_mode)m;
+			break;
+		}
 		case 'q':
 			s.quiet = true;
 			break;

@@ -36,6 +36,8 @@ const char cmd_serve_usage[] =
 	"  --max-body BYTES     request body limit, K/M suffixes allowed (default 1M)\n"
 	"  --timeout SECONDS    close idle or slow connections after this (default 30)\n"
 	"  --drain SECONDS      on SIGTERM, wait this long for requests in flight (default 10)\n"
+	"  --scrub-mode M       what replaces PII in stored text: placeholder (default),\n"
+	"                       hash or mask (as `cerberus log --scrub-mode`)\n"
 	"  --public-dashboard   show the dashboard, and answer GET /v1/stats and\n"
 	"                       /v1/progress, without a key\n"
 	"  --dashboard-refresh SECONDS\n"
@@ -47,7 +49,7 @@ const char cmd_serve_usage[] =
 	"  cerberus serve --listen 127.0.0.1:8080 --cors-origin https://app.example.com\n";
 
 enum { OPT_LISTEN = OPT_CMD_BASE, OPT_THREADS, OPT_CORS, OPT_MAX_BODY, OPT_TIMEOUT, OPT_DRAIN,
-       OPT_PUBLIC_DASHBOARD, OPT_DASHBOARD_REFRESH };
+       OPT_PUBLIC_DASHBOARD, OPT_DASHBOARD_REFRESH, OPT_SCRUB_MODE };
 
 #define MAX_CORS 32
 
@@ -61,6 +63,7 @@ int cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
+		{ "scrub-mode", required_argument, NULL, OPT_SCRUB_MODE },
 		{ "public-dashboard", no_argument, NULL, OPT_PUBLIC_DASHBOARD },
 		{ "dashboard-refresh", required_argument, NULL, OPT_DASHBOARD_REFRESH },
 		{ 0 },
@@ -115,6 +118,13 @@ int cmd_serve(int argc, char **argv)
 			if (!cli_parse_long(optarg, 0, 3600, &drain))
 				return cli_usage_error("serve", "--drain: expected 0 to 3600 seconds");
 			break;
+		case OPT_SCRUB_MODE: {
+			int m = scrub_mode_from_name(optarg);
+			if (m < 0)
+				return cli_usage_error("serve", "--scrub-mode: expected placeholder, hash or mask");
+			so.po.scrub_mode = (enum scrub_mode)m;
+			break;
+		}
 		case OPT_PUBLIC_DASHBOARD:
 			so.public_dashboard = true;
 			break;

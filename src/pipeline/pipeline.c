@@ -144,6 +144,7 @@ int pipeline_open(const struct pipeline_options *o, struct pipeline **out, char 
 	if (!p)
 		return PIPE_ENOMEM;
 	p->now = o->now;
+	p->scrub_mode = o->scrub_mode;
 	p->store_path = strdup(pipeline_store_path(o));
 	if (!p->store_path) {
 		rc = PIPE_ENOMEM;
@@ -223,6 +224,7 @@ int pipeline_open_reader(const struct pipeline *p, struct pipeline **out, char *
 	r->reader = true;
 	r->key = p->key;
 	r->scrub = p->scrub;
+	r->scrub_mode = p->scrub_mode;
 	r->now = p->now;
 	if (store_open(r->store_path, STORE_READONLY, &r->st, err, errlen)) {
 		pipeline_close(r);

@@ -45,6 +45,7 @@ struct pipeline_options {
 	bool defer_sync;         /* commits are flushed by a store_syncer (servers) */
 	bool readonly;
 	int64_t now;             /* the clock (Unix seconds); 0: real time */
+	enum scrub_mode scrub_mode; /* what replaces PII in stored text (0: <TYPE_N>) */
 };
 
 struct pipeline {
