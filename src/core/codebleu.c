@@ -18,6 +18,7 @@
 #include "core/codebleu.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -238,6 +239,8 @@ struct codebleu {
 	TSTree *ht;                      /* the candidate's tree, kept while the */
 	struct buf htext;                /* text stays the same across refs */
 	unsigned hdepth;
+	uint64_t *ph[2], *pw[2];         /* sxp_walk's prefix hashes, powers */
+	size_t capph;
 	bool cand_ok, hf_ok;             /* c->cand and c->hf are c->ht's */
 	uint64_t fallbacks;              /* trees keyed by their strings */
 	struct codebleu_flows hf, rf;
@@ -422,6 +425,10 @@ void codebleu_free(struct codebleu *c)
 	free(c->cand.k);
 	free(c->fr);
 	free(c->head);
+	for (int k = 0; k < 2; k++) {
+		free(c->ph[k]);
+		free(c->pw[k]);
+	}
 	free(c->fieldp);
 	if (c->ht)
 		ts_tree_delete(c->ht);
@@ -700,6 +707,214 @@ out:
 	return rc;
 }
 
+/* Prefix hashes of the printed tree s, and the powers of the bases. */
+static int sxp_prefixes(struct codebleu *c, const char *s, size_t len)
+{
+	if (len + 1 > c->capph) {
+		size_t nc = (len + 1) * 2;
+		for (int k = 0; k < 2; k++) {
+			uint64_t *h = realloc(c->ph[k], nc * sizeof(*h)), *w;
+			if (h)
+				c->ph[k] = h;
+			if (!h || !(w = realloc(c->pw[k], nc * sizeof(*w))))
+				return -1;
+			c->pw[k] = w;
+			w[0] = 1;
+			for (size_t i = 1; i < nc; i++)
+				w[i] = sx_mul(w[i - 1], k ? SX_B2 : SX_B1);
+		}
+		c->capph = nc;
+	}
+	c->ph[0][0] = c->ph[1][0] = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t b = (unsigned char)s[i] + 1;
+		c->ph[0][i + 1] = sx_add(sx_mul(c->ph[0][i], SX_B1), b);
+		c->ph[1][i + 1] = sx_add(sx_mul(c->ph[1][i], SX_B2), b);
+	}
+	return 0;
+}
+
+/* Hash k of s[a..b), as sx_bytes computes it. */
+static uint64_t sxp_hash(const struct codebleu *c, int k, size_t a, size_t b)
+{
+	return sx_add(c->ph[k][b], SX_P - sx_mul(c->ph[k][a], c->pw[k][b - a]));
+}
+
+/*
+ * Second way, for trees with error or missing nodes: print the whole tree
+ * once and key every subtree by its span of that string, found by walking
+ * the nodes alongside it. The printing shows what the API hides (hidden
+ * MISSING tokens, UNEXPECTED characters); every node's head is checked
+ * against the string, and any surprise returns 1 (keys from per-subtree
+ * strings then).
+ */
+struct sxp {
+	const char *s;
+	size_t len, pos;
+};
+
+static bool sxp_at(const struct sxp *p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return p->len - p->pos >= n && !memcmp(p->s + p->pos, lit, n);
+}
+
+/* Past " field: " before a child's "(": where the "(" is, or 0. */
+static size_t sxp_prefix(const struct sxp *p)
+{
+	size_t i = p->pos, j;
+
+	if (i >= p->len || p->s[i] != ' ')
+		return 0;
+	i++;
+	for (j = i; j < p->len && (p->s[j] == '_' || (p->s[j] >= 'a' && p->s[j] <= 'z') ||
+				    (p->s[j] >= 'A' && p->s[j] <= 'Z') || (p->s[j] >= '0' && p->s[j] <= '9'));
+	     j++)
+		;
+	if (j > i && j + 2 < p->len && p->s[j] == ':' && p->s[j + 1] == ' ')
+		i = j + 2;
+	return i < p->len && p->s[i] == '(' ? i : 0;
+}
+
+/* Skip "(MISSING name)" groups of hidden tokens (the API does not show
+ * them) until the next group is not one, or is the expected text. */
+static void sxp_skip_hidden(struct sxp *p, const char *want, size_t wlen)
+{
+	for (;;) {
+		size_t at = sxp_prefix(p), save = p->pos;
+		const char *e;
+
+		if (!at)
+			return;
+		p->pos = at;
+		if (!sxp_at(p, "(MISSING ") || (want && p->len - at >= wlen && !memcmp(p->s + at, want, wlen))) {
+			p->pos = save;
+			return;
+		}
+		if (!(e = memchr(p->s + at, ')', p->len - at))) {
+			p->pos = save;
+			return;
+		}
+		p->pos = (size_t)(e - p->s) + 1;
+	}
+}
+
+static int sxp_node(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, TSNode n, bool root, sx_fn fn);
+
+static int sxp_children(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, sx_fn fn)
+{
+	int rc = 0;
+
+	if (!ts_tree_cursor_goto_first_child(cur))
+		return 0;
+	do {
+		TSNode k = ts_tree_cursor_current_node(cur);
+		if (ts_node_is_named(k) || ts_node_is_missing(k)) {
+			rc = sxp_node(c, p, cur, k, false, fn);
+		} else if (ts_node_child_count(k) > 0) {
+			/* an anonymous node with children: they print in its
+			 * parent's group, and its own key is printed apart */
+			struct sxh h;
+			if (str_key(k, &h) || fn(c, &h))
+				rc = -1;
+			else
+				rc = sxp_children(c, p, cur, fn);
+		}
+	} while (!rc && ts_tree_cursor_goto_next_sibling(cur));
+	ts_tree_cursor_goto_parent(cur);
+	return rc;
+}
+
+static int sxp_node(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, TSNode n, bool root, sx_fn fn)
+{
+	const char *type = ts_node_type(n);
+	size_t tlen = strlen(type), start;
+	bool kids = ts_node_child_count(n) > 0;
+	int rc;
+
+	if (!type)
+		return 1;
+	if (ts_node_is_missing(n)) {
+		/* a leaf: "(MISSING name)" or "(MISSING \"name\")" */
+		char want[256];
+		int w = snprintf(want, sizeof(want), ts_node_is_named(n) ? "(MISSING %s)" : "(MISSING \"%s\")", type);
+		if (w < 0 || (size_t)w >= sizeof(want))
+			return 1;
+		sxp_skip_hidden(p, want, (size_t)w);
+		if (!(start = sxp_prefix(p)) || p->len - start < (size_t)w || memcmp(p->s + start, want, (size_t)w))
+			return 1;
+		p->pos = start + (size_t)w;
+		return 0;
+	}
+	if (root) {
+		start = 0;
+	} else {
+		sxp_skip_hidden(p, NULL, 0);
+		if (!(start = sxp_prefix(p)))
+			return 1;
+	}
+	p->pos = start + 1;
+	if (ts_node_symbol(n) == (TSSymbol)-1 /* ERROR */ && !kids && sxp_at(p, "UNEXPECTED ")) {
+		/* "'c'", "'\n'", "INVALID" or a number */
+		p->pos += 11;
+		if (sxp_at(p, "'\\"))
+			p->pos += 4;
+		else if (sxp_at(p, "'"))
+			p->pos += 3;
+		else
+			while (p->pos < p->len && p->s[p->pos] != ')')
+				p->pos++;
+		if (!sxp_at(p, ")"))
+			return 1;
+		p->pos++;
+		return 0;
+	}
+	if (p->len - p->pos < tlen || memcmp(p->s + p->pos, type, tlen))
+		return 1;
+	p->pos += tlen;
+	if (!sxp_at(p, " ") && !sxp_at(p, ")"))
+		return 1;
+	if (kids && (rc = sxp_children(c, p, cur, fn)))
+		return rc;
+	sxp_skip_hidden(p, NULL, 0);
+	if (!sxp_at(p, ")"))
+		return 1;
+	p->pos++;
+	if (!kids && !root)
+		return 0;
+	if (n.context[3]) {
+		/* as a root an aliased node prints its own symbol */
+		struct sxh h;
+		return str_key(n, &h) || fn(c, &h) ? -1 : 0;
+	}
+	return fn(c, &(struct sxh){ .h1 = sxp_hash(c, 0, start, p->pos), .h2 = sxp_hash(c, 1, start, p->pos),
+				    .len = (uint32_t)(p->pos - start) });
+}
+
+static int sxp_walk(struct codebleu *c, TSNode root, sx_fn fn)
+{
+	char *s = ts_node_string(root);
+	struct sxp p;
+	TSTreeCursor cur;
+	int rc;
+
+	if (!s)
+		return -1;
+	p = (struct sxp){ s, strlen(s), 0 };
+	if (!ts_node_is_named(root) || root.context[3] || sxp_prefixes(c, s, p.len)) {
+		free(s);
+		return ts_node_is_named(root) && !root.context[3] ? -1 : 1;
+	}
+	cur = ts_tree_cursor_new(root);
+	rc = sxp_node(c, &p, &cur, root, true, fn);
+	if (!rc && p.pos != p.len)
+		rc = 1;
+	ts_tree_cursor_delete(&cur);
+	free(s);
+	return rc;
+}
+
 static int str_cand(struct codebleu *c, TSNode n)
 {
 	struct sxh h;
@@ -723,8 +938,11 @@ static int cand_keys(struct codebleu *c, TSNode root)
 	if ((rc = sx_walk(c, root, sx_cand)) == 1) {
 		/* a fallback may follow a partial walk */
 		sx_set_clear(&c->cand);
-		c->fallbacks++;
-		rc = walk_subtrees(c, root, str_cand);
+		if ((rc = sxp_walk(c, root, sx_cand)) == 1) {
+			sx_set_clear(&c->cand);
+			c->fallbacks++;
+			rc = walk_subtrees(c, root, str_cand);
+		}
 	}
 	return rc;
 }
@@ -737,8 +955,12 @@ static int ref_keys(struct codebleu *c, TSNode root)
 	if ((rc = sx_walk(c, root, sx_ref)) == 1) {
 		c->s.syn_match = m;
 		c->s.syn_total = t;
-		c->fallbacks++;
-		rc = walk_subtrees(c, root, str_ref);
+		if ((rc = sxp_walk(c, root, sx_ref)) == 1) {
+			c->s.syn_match = m;
+			c->s.syn_total = t;
+			c->fallbacks++;
+			rc = walk_subtrees(c, root, str_ref);
+		}
 	}
 	return rc;
 }
