@@ -241,6 +241,7 @@ struct codebleu {
 	unsigned hdepth;
 	uint64_t *ph[2], *pw[2];         /* sxp_walk's prefix hashes, powers */
 	size_t capph;
+	uint64_t ncand;                  /* subtrees of c->ht (with repeats) */
 	bool cand_ok, hf_ok;             /* c->cand and c->hf are c->ht's */
 	uint64_t fallbacks;              /* trees keyed by their strings */
 	struct codebleu_flows hf, rf;
@@ -590,6 +591,7 @@ typedef int (*sx_fn)(struct codebleu *c, const struct sxh *h);
 
 static int sx_cand(struct codebleu *c, const struct sxh *h)
 {
+	c->ncand++;
 	return sx_put(&c->cand, h);
 }
 
@@ -935,11 +937,14 @@ static int cand_keys(struct codebleu *c, TSNode root)
 	int rc;
 
 	sx_set_clear(&c->cand);
+	c->ncand = 0;
 	if ((rc = sx_walk(c, root, sx_cand)) == 1) {
 		/* a fallback may follow a partial walk */
 		sx_set_clear(&c->cand);
+		c->ncand = 0;
 		if ((rc = sxp_walk(c, root, sx_cand)) == 1) {
 			sx_set_clear(&c->cand);
+			c->ncand = 0;
 			c->fallbacks++;
 			rc = walk_subtrees(c, root, str_cand);
 		}
@@ -1078,6 +1083,12 @@ static int syntax_part(struct codebleu *c, TSTree *rt)
 			return -1;
 		c->cand_ok = true;
 	}
+	if (rt == c->ht) {
+		/* the same text: every subtree matches */
+		c->s.syn_match += c->ncand;
+		c->s.syn_total += c->ncand;
+		return 0;
+	}
 	return ref_keys(c, ts_tree_root_node(rt));
 }
 
@@ -1147,11 +1158,20 @@ static int tree_parts(struct codebleu *c)
 	TSTree *rt;
 	int rc = -1;
 
-	if (cand_tree(c) || !(rt = parse(c, &c->refc)))
+	if (cand_tree(c))
 		return -1;
+	if (!c->o.sexp_strings && c->refc.len == c->htext.len &&
+	    !memcmp(buf_cstr(&c->refc), buf_cstr(&c->htext), c->htext.len)) {
+		/* a reference equal to the candidate: the same tree */
+		note_error(c, c->ht);
+		rt = c->ht;
+	} else if (!(rt = parse(c, &c->refc))) {
+		return -1;
+	}
 	if (!syntax_part(c, rt) && !dataflow_part(c, rt))
 		rc = 0;
-	ts_tree_delete(rt);
+	if (rt != c->ht)
+		ts_tree_delete(rt);
 	return rc;
 }
 

@@ -670,7 +670,8 @@ Test(codebleu, subtree_keys_match_printed_strings, .timeout = 120)
 				same_syntax(fast, slow, lang, buf_cstr(&p), t[(m + 1) % 3]);
 				same_syntax(fast, slow, lang, t[m % 3], buf_cstr(&p));
 				same_syntax(fast, slow, lang, buf_cstr(&p), buf_cstr(&q));
-				pairs += 3;
+				same_syntax(fast, slow, lang, buf_cstr(&p), buf_cstr(&p));
+				pairs += 4;
 			}
 		}
 		same_syntax(fast, slow, lang, buf_cstr(&all_h), buf_cstr(&all_r));
