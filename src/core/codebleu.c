@@ -188,8 +188,9 @@ bool codebleu_is_keyword(enum codebleu_lang l, const char *tok, size_t len)
  * hashes (mod 2^61 - 1) of exactly the bytes ts_node_string would print,
  * and its length: hashes of concatenations compose, so a node's key comes
  * from its children's in O(1) per child. Trees whose printing the walk
- * does not reproduce (see sx_walk) hash the printed strings instead, which
- * gives the same keys.
+ * does not reproduce (see sx_walk) are keyed from one printing of the
+ * whole tree (sxp_walk), and failing that from each subtree's printing:
+ * all three give the same keys.
  */
 struct sxh {
 	uint64_t h1, p1, h2, p2;         /* hash and base^len, twice */
@@ -668,10 +669,12 @@ static int sx_leave(struct codebleu *c, size_t d, sx_fn fn)
  * The key of every subtree walk_subtrees visits, computed bottom up in one
  * pass. Visible anonymous leaves print nothing; a named node prints
  * " field: (name" (no space or field at the top), its named descendants
- * and ")". Returns 1, before calling fn, for a tree with a construct
- * whose printing this does not reproduce:
+ * and ")". Returns 1, possibly after some calls to fn (the caller undoes
+ * them), for a tree with a construct whose printing this does not
+ * reproduce:
  * - error or missing nodes ("(UNEXPECTED 'c'", MISSING hidden tokens);
- * - an aliased root (its key is printed below it: see sx_leave);
+ * - an aliased root (an aliased node below it is keyed by its own
+ *   printing: see sx_leave);
  * - an anonymous node with children: its children inherit its field name.
  */
 static int sx_walk(struct codebleu *c, TSNode root, sx_fn fn)
