@@ -82,12 +82,16 @@ static void check_chrf(bool lc, const struct evaltext_lines *h, const struct eva
 static void check_codebleu(enum codebleu_lang lang, const struct evaltext_lines *h, const struct evaltext_lines *r)
 {
 	struct codebleu_opts o;
-	struct codebleu *c;
-	struct codebleu_result res;
+	struct codebleu *c, *slow;
+	struct codebleu_result res, want;
 	size_t n = h->n < r->n ? h->n : r->n;
 
 	codebleu_opts_default(&o);
 	if (!(c = codebleu_new(lang, &o)))
+		abort();
+	/* the syntax keys must count as the printed S-expressions do */
+	o.sexp_strings = true;
+	if (!(slow = codebleu_new(lang, &o)))
 		abort();
 	/* the reference's syntax and data-flow parts are quadratic in the
 	 * worst case: keep each input small enough for many runs a second */
@@ -95,10 +99,14 @@ static void check_codebleu(enum codebleu_lang lang, const struct evaltext_lines 
 		struct evaltext_span a = h->v[i], b = r->v[i];
 		a.len = a.len > 4096 ? 4096 : a.len;
 		b.len = b.len > 4096 ? 4096 : b.len;
-		if (codebleu_add(c, a, &b, 1))
+		if (codebleu_add(c, a, &b, 1) || codebleu_add(slow, a, &b, 1))
 			abort();
 	}
 	codebleu_result(c, &res);
+	codebleu_result(slow, &want);
+	if (res.syntax_match != want.syntax_match || res.syntax_total != want.syntax_total)
+		abort();
+	codebleu_free(slow);
 	if (!(res.score >= 0 && res.score <= 1.0000001) || res.syntax_match > res.syntax_total ||
 	    res.dataflow_match > res.dataflow_total)
 		abort();

@@ -595,6 +595,7 @@ int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext
 {
 	struct seg_text *h;
 	size_t best = 0, bestdiff = SIZE_MAX;
+	uint32_t hmax;
 
 	memset(st, 0, sizeof(*st));
 	if (ensure_segs(b, nrefs + 1))
@@ -609,6 +610,7 @@ int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext
 	if (seg_prepare(b, &b->seg[0], hyp))
 		return -1;
 	h = &b->seg[0];
+	hmax = b->nids;
 	st->hyp_len = h->nids;
 	if (gram_reset(b, h->nids * BLEU_MAX_ORDER))
 		return -1;
@@ -637,8 +639,11 @@ int bleu_segment(struct bleu *b, struct evaltext_span hyp, const struct evaltext
 				uint64_t k1, k2;
 				struct gram_slot *e;
 				gram_key(&s->ids[i], n, &k1, &k2);
-				if (!(e = gram_slot(b, k1, k2, false)))
-					continue;
+				/* absent from the hypothesis: so is every longer
+				 * n-gram starting here (ids from hmax on are
+				 * tokens the hypothesis does not have) */
+				if (s->ids[i + n - 1] >= hmax || !(e = gram_slot(b, k1, k2, false)))
+					break;
 				if (e->epoch != r + 1) {
 					e->epoch = (uint32_t)(r + 1);
 					e->cur = 0;

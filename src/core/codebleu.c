@@ -18,6 +18,7 @@
 #include "core/codebleu.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -180,6 +181,41 @@ bool codebleu_is_keyword(enum codebleu_lang l, const char *tok, size_t len)
 	return false;
 }
 
+/*
+ * Subtree keys for the syntax match. The reference compares the
+ * S-expressions that ts_node_string prints; printing every subtree costs
+ * O(nodes x depth). Instead each subtree gets, bottom up, two polynomial
+ * hashes (mod 2^61 - 1) of exactly the bytes ts_node_string would print,
+ * and its length: hashes of concatenations compose, so a node's key comes
+ * from its children's in O(1) per child. Trees whose printing the walk
+ * does not reproduce (see sx_walk) are keyed from one printing of the
+ * whole tree (sxp_walk), and failing that from each subtree's printing:
+ * all three give the same keys.
+ */
+struct sxh {
+	uint64_t h1, p1, h2, p2;         /* hash and base^len, twice */
+	uint32_t len;
+};
+
+struct sx_key {
+	uint64_t h1, h2;
+	uint32_t len, used;
+};
+
+struct sx_set {
+	struct sx_key *k;
+	size_t cap, used;                /* cap: a power of two */
+};
+
+struct sx_frame {
+	struct sxh acc;                  /* what this node prints so far */
+	TSFieldId field;
+	bool print;                      /* a named node: it prints "(name ...)" */
+	bool kids;                       /* it has visible children */
+	bool alias;                      /* an aliased node with children */
+	TSNode node;
+};
+
 struct codebleu {
 	enum codebleu_lang lang;
 	struct codebleu_opts o;
@@ -192,11 +228,164 @@ struct codebleu {
 	struct ngram_unit *u;
 	size_t capu;
 	struct buf hypc, refc;           /* comment-free texts */
-	struct ngram_table sexps;        /* candidate subtrees */
+	struct ngram_table sexps;        /* candidate subtrees (sexp_strings) */
 	struct ngram_unit *su;           /* their strings */
 	size_t nsu, capsu;
+	struct sx_set cand;              /* candidate subtrees, hashed */
+	struct sx_frame *fr;             /* hashing walk's stack */
+	size_t capfr;
+	struct sxh *head;                /* per symbol: "(name", nhead of them */
+	struct sxh *fieldp;              /* per field id: " name: " (0: " ") */
+	uint32_t nhead, nfield;
+	TSTree *ht;                      /* the candidate's tree, kept while the */
+	struct buf htext;                /* text stays the same across refs */
+	unsigned hdepth;
+	uint64_t *ph[2], *pw[2];         /* sxp_walk's prefix hashes, powers */
+	size_t capph;
+	uint64_t ncand;                  /* subtrees of c->ht (with repeats) */
+	bool cand_ok, hf_ok;             /* c->cand and c->hf are c->ht's */
+	uint64_t fallbacks;              /* trees keyed by their strings */
 	struct codebleu_flows hf, rf;
 };
+
+/* arithmetic mod 2^61 - 1 for the subtree keys */
+#define SX_P ((UINT64_C(1) << 61) - 1)
+#define SX_B1 UINT64_C(0x0e3779b97f4a7c15)
+#define SX_B2 UINT64_C(0x1bf58476d1ce4e5b)
+
+static uint64_t sx_mul(uint64_t a, uint64_t b)
+{
+	unsigned __int128 m = (unsigned __int128)a * b;
+	uint64_t r = (uint64_t)(m & SX_P) + (uint64_t)(m >> 61);
+
+	r = (r & SX_P) + (r >> 61);
+	return r >= SX_P ? r - SX_P : r;
+}
+
+static uint64_t sx_add(uint64_t a, uint64_t b)
+{
+	uint64_t r = a + b;
+
+	return r >= SX_P ? r - SX_P : r;
+}
+
+static const struct sxh sx_empty = { 0, 1, 0, 1, 0 };
+
+/* a := a followed by the bytes s[0..n) */
+static void sx_bytes(struct sxh *a, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = (unsigned char)s[i] + 1;
+		a->h1 = sx_add(sx_mul(a->h1, SX_B1), b);
+		a->p1 = sx_mul(a->p1, SX_B1);
+		a->h2 = sx_add(sx_mul(a->h2, SX_B2), b);
+		a->p2 = sx_mul(a->p2, SX_B2);
+	}
+	a->len += (uint32_t)n;
+}
+
+/* a := a followed by b */
+static void sx_cat(struct sxh *a, const struct sxh *b)
+{
+	a->h1 = sx_add(sx_mul(a->h1, b->p1), b->h1);
+	a->p1 = sx_mul(a->p1, b->p1);
+	a->h2 = sx_add(sx_mul(a->h2, b->p2), b->h2);
+	a->p2 = sx_mul(a->p2, b->p2);
+	a->len += b->len;
+}
+
+static size_t sx_slot(const struct sx_set *s, const struct sxh *h)
+{
+	uint64_t x = h->h1 ^ (h->h2 * UINT64_C(0x9e3779b97f4a7c15)) ^ h->len;
+
+	return (size_t)(x ^ (x >> 29)) & (s->cap - 1);
+}
+
+static bool sx_same(const struct sx_key *k, const struct sxh *h)
+{
+	return k->h1 == h->h1 && k->h2 == h->h2 && k->len == h->len;
+}
+
+static bool sx_has(const struct sx_set *s, const struct sxh *h)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = sx_slot(s, h);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->k[i].used)
+			return false;
+		if (sx_same(&s->k[i], h))
+			return true;
+	}
+}
+
+static void sx_set_clear(struct sx_set *s)
+{
+	/* a big tree's table is not kept for the small ones after it */
+	if (s->cap > 4096 && s->used * 8 < s->cap) {
+		free(s->k);
+		s->k = NULL;
+		s->cap = 0;
+	} else if (s->cap) {
+		memset(s->k, 0, s->cap * sizeof(*s->k));
+	}
+	s->used = 0;
+}
+
+static int sx_put(struct sx_set *s, const struct sxh *h)
+{
+	size_t i;
+
+	if ((s->used + 1) * 2 > s->cap) {
+		struct sx_set n = { NULL, s->cap ? s->cap * 2 : 256, 0 };
+		if (!(n.k = calloc(n.cap, sizeof(*n.k))))
+			return -1;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->k[j].used)
+				continue;
+			for (i = sx_slot(&n, &(struct sxh){ .h1 = s->k[j].h1, .h2 = s->k[j].h2, .len = s->k[j].len });
+			     n.k[i].used; i = (i + 1) & (n.cap - 1))
+				;
+			n.k[i] = s->k[j];
+			n.used++;
+		}
+		free(s->k);
+		*s = n;
+	}
+	for (i = sx_slot(s, h); s->k[i].used; i = (i + 1) & (s->cap - 1))
+		if (sx_same(&s->k[i], h))
+			return 0;
+	s->k[i] = (struct sx_key){ h->h1, h->h2, h->len, 1 };
+	s->used++;
+	return 0;
+}
+
+/* The printed heads "(name" of every symbol and prefixes " field: " of
+ * every field, as ts_subtree__write_to_string writes them. */
+static int sx_tables(struct codebleu *c, const TSLanguage *l)
+{
+	c->nhead = ts_language_symbol_count(l);
+	c->nfield = ts_language_field_count(l) + 1;
+	if (!(c->head = calloc(c->nhead, sizeof(*c->head))) ||
+	    !(c->fieldp = calloc(c->nfield, sizeof(*c->fieldp))))
+		return -1;
+	for (uint32_t i = 0; i < c->nhead; i++) {
+		const char *name = ts_language_symbol_name(l, (TSSymbol)i);
+		c->head[i] = sx_empty;
+		sx_bytes(&c->head[i], "(", 1);
+		if (name)
+			sx_bytes(&c->head[i], name, strlen(name));
+	}
+	for (uint32_t i = 0; i < c->nfield; i++) {
+		const char *name = i ? ts_language_field_name_for_id(l, (TSFieldId)i) : NULL;
+		c->fieldp[i] = sx_empty;
+		sx_bytes(&c->fieldp[i], " ", 1);
+		if (name) {
+			sx_bytes(&c->fieldp[i], name, strlen(name));
+			sx_bytes(&c->fieldp[i], ": ", 2);
+		}
+	}
+	return 0;
+}
 
 struct codebleu *codebleu_new(enum codebleu_lang lang, const struct codebleu_opts *o)
 {
@@ -208,8 +397,10 @@ struct codebleu *codebleu_new(enum codebleu_lang lang, const struct codebleu_opt
 	c->o = *o;
 	buf_init(&c->hypc, 0);
 	buf_init(&c->refc, 0);
+	buf_init(&c->htext, 0);
 	c->parser = ts_parser_new();
-	if (!c->parser || !ts_parser_set_language(c->parser, langs[lang].language())) {
+	if (!c->parser || !ts_parser_set_language(c->parser, langs[lang].language()) ||
+	    sx_tables(c, langs[lang].language())) {
 		codebleu_free(c);
 		return NULL;
 	}
@@ -233,6 +424,17 @@ void codebleu_free(struct codebleu *c)
 	ngram_table_release(&c->sexps);
 	free_sexps(c);
 	free(c->su);
+	free(c->cand.k);
+	free(c->fr);
+	free(c->head);
+	for (int k = 0; k < 2; k++) {
+		free(c->ph[k]);
+		free(c->pw[k]);
+	}
+	free(c->fieldp);
+	if (c->ht)
+		ts_tree_delete(c->ht);
+	buf_release(&c->htext);
 	free(c->tok);
 	free(c->u);
 	buf_release(&c->hypc);
@@ -373,6 +575,404 @@ done:
 	return rc;
 }
 
+/* The fallback: the key of the printed string itself. */
+static int str_key(TSNode n, struct sxh *h)
+{
+	char *s = ts_node_string(n);
+
+	if (!s)
+		return -1;
+	*h = sx_empty;
+	sx_bytes(h, s, strlen(s));
+	free(s);
+	return 0;
+}
+
+typedef int (*sx_fn)(struct codebleu *c, const struct sxh *h);
+
+static int sx_cand(struct codebleu *c, const struct sxh *h)
+{
+	c->ncand++;
+	return sx_put(&c->cand, h);
+}
+
+static int sx_ref(struct codebleu *c, const struct sxh *h)
+{
+	if (sx_has(&c->cand, h))
+		c->s.syn_match++;
+	c->s.syn_total++;
+	return 0;
+}
+
+/* Push the frame of node n (at depth d under the walk's root): 1 when n
+ * is a construct sx_walk does not reproduce. */
+static int sx_enter(struct codebleu *c, const TSTreeCursor *cur, size_t d, TSNode n)
+{
+	struct sx_frame *f;
+	TSSymbol sym;
+
+	if (d >= c->capfr) {
+		size_t nc = c->capfr ? c->capfr * 2 : 64;
+		struct sx_frame *v = realloc(c->fr, nc * sizeof(*v));
+		if (!v)
+			return -1;
+		c->fr = v;
+		c->capfr = nc;
+	}
+	f = &c->fr[d];
+	f->kids = ts_node_child_count(n) > 0;
+	f->print = ts_node_is_named(n);
+	/* context[3] is the node's alias in tree-sitter 0.20 */
+	f->alias = f->kids && n.context[3];
+	f->node = n;
+	if ((f->kids || d == 0) && (!f->print || (d == 0 && n.context[3])))
+		return 1;
+	if (!f->print)
+		return 0;
+	sym = ts_node_symbol(n);
+	if (sym >= c->nhead)
+		return 1;
+	f->acc = c->head[sym];
+	f->field = d ? ts_tree_cursor_current_field_id(cur) : 0;
+	if (f->field >= c->nfield)
+		return 1;
+	return 0;
+}
+
+/* Close the frame at depth d, hand its key to fn when walk_subtrees
+ * would visit the node, and append what it prints to its parent. */
+static int sx_leave(struct codebleu *c, size_t d, sx_fn fn)
+{
+	struct sx_frame *f = &c->fr[d];
+	int rc;
+
+	if (!f->print)
+		return 0;
+	sx_bytes(&f->acc, ")", 1);
+	if (f->alias) {
+		/* printed on its own, an aliased node shows its original
+		 * symbol, which the API does not tell: print it (rare) */
+		struct sxh h;
+		if (str_key(f->node, &h) || (rc = fn(c, &h)))
+			return -1;
+	} else if ((d == 0 || f->kids) && (rc = fn(c, &f->acc))) {
+		return rc;
+	}
+	if (d) {
+		sx_cat(&c->fr[d - 1].acc, &c->fieldp[f->field]);
+		sx_cat(&c->fr[d - 1].acc, &f->acc);
+	}
+	return 0;
+}
+
+/*
+ * The key of every subtree walk_subtrees visits, computed bottom up in one
+ * pass. Visible anonymous leaves print nothing; a named node prints
+ * " field: (name" (no space or field at the top), its named descendants
+ * and ")". Returns 1, possibly after some calls to fn (the caller undoes
+ * them), for a tree with a construct whose printing this does not
+ * reproduce:
+ * - error or missing nodes ("(UNEXPECTED 'c'", MISSING hidden tokens);
+ * - an aliased root (an aliased node below it is keyed by its own
+ *   printing: see sx_leave);
+ * - an anonymous node with children: its children inherit its field name.
+ */
+static int sx_walk(struct codebleu *c, TSNode root, sx_fn fn)
+{
+	TSTreeCursor cur;
+	size_t d = 0;
+	int rc;
+
+	if (ts_node_has_error(root))
+		return 1;
+	cur = ts_tree_cursor_new(root);
+	if ((rc = sx_enter(c, &cur, 0, root)))
+		goto out;
+	for (;;) {
+		if (c->fr[d].kids && ts_tree_cursor_goto_first_child(&cur)) {
+			d++;
+			if ((rc = sx_enter(c, &cur, d, ts_tree_cursor_current_node(&cur))))
+				goto out;
+			continue;
+		}
+		for (;;) {
+			if ((rc = sx_leave(c, d, fn)) || d == 0)
+				goto out;
+			if (ts_tree_cursor_goto_next_sibling(&cur)) {
+				if ((rc = sx_enter(c, &cur, d, ts_tree_cursor_current_node(&cur))))
+					goto out;
+				break;
+			}
+			ts_tree_cursor_goto_parent(&cur);
+			d--;
+		}
+	}
+out:
+	ts_tree_cursor_delete(&cur);
+	return rc;
+}
+
+/* Prefix hashes of the printed tree s, and the powers of the bases. */
+static int sxp_prefixes(struct codebleu *c, const char *s, size_t len)
+{
+	if (len + 1 > c->capph) {
+		size_t nc = (len + 1) * 2;
+		for (int k = 0; k < 2; k++) {
+			uint64_t *h = realloc(c->ph[k], nc * sizeof(*h)), *w;
+			if (h)
+				c->ph[k] = h;
+			if (!h || !(w = realloc(c->pw[k], nc * sizeof(*w))))
+				return -1;
+			c->pw[k] = w;
+			w[0] = 1;
+			for (size_t i = 1; i < nc; i++)
+				w[i] = sx_mul(w[i - 1], k ? SX_B2 : SX_B1);
+		}
+		c->capph = nc;
+	}
+	c->ph[0][0] = c->ph[1][0] = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t b = (unsigned char)s[i] + 1;
+		c->ph[0][i + 1] = sx_add(sx_mul(c->ph[0][i], SX_B1), b);
+		c->ph[1][i + 1] = sx_add(sx_mul(c->ph[1][i], SX_B2), b);
+	}
+	return 0;
+}
+
+/* Hash k of s[a..b), as sx_bytes computes it. */
+static uint64_t sxp_hash(const struct codebleu *c, int k, size_t a, size_t b)
+{
+	return sx_add(c->ph[k][b], SX_P - sx_mul(c->ph[k][a], c->pw[k][b - a]));
+}
+
+/*
+ * Second way, for trees with error or missing nodes: print the whole tree
+ * once and key every subtree by its span of that string, found by walking
+ * the nodes alongside it. The printing shows what the API hides (hidden
+ * MISSING tokens, UNEXPECTED characters); every node's head is checked
+ * against the string, and any surprise returns 1 (keys from per-subtree
+ * strings then).
+ */
+struct sxp {
+	const char *s;
+	size_t len, pos;
+};
+
+static bool sxp_at(const struct sxp *p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return p->len - p->pos >= n && !memcmp(p->s + p->pos, lit, n);
+}
+
+/* Past " field: " before a child's "(": where the "(" is, or 0. */
+static size_t sxp_prefix(const struct sxp *p)
+{
+	size_t i = p->pos, j;
+
+	if (i >= p->len || p->s[i] != ' ')
+		return 0;
+	i++;
+	for (j = i; j < p->len && (p->s[j] == '_' || (p->s[j] >= 'a' && p->s[j] <= 'z') ||
+				    (p->s[j] >= 'A' && p->s[j] <= 'Z') || (p->s[j] >= '0' && p->s[j] <= '9'));
+	     j++)
+		;
+	if (j > i && j + 2 < p->len && p->s[j] == ':' && p->s[j + 1] == ' ')
+		i = j + 2;
+	return i < p->len && p->s[i] == '(' ? i : 0;
+}
+
+/* Skip "(MISSING name)" groups of hidden tokens (the API does not show
+ * them) until the next group is not one, or is the expected text. */
+static void sxp_skip_hidden(struct sxp *p, const char *want, size_t wlen)
+{
+	for (;;) {
+		size_t at = sxp_prefix(p), save = p->pos;
+		const char *e;
+
+		if (!at)
+			return;
+		p->pos = at;
+		if (!sxp_at(p, "(MISSING ") || (want && p->len - at >= wlen && !memcmp(p->s + at, want, wlen))) {
+			p->pos = save;
+			return;
+		}
+		if (!(e = memchr(p->s + at, ')', p->len - at))) {
+			p->pos = save;
+			return;
+		}
+		p->pos = (size_t)(e - p->s) + 1;
+	}
+}
+
+static int sxp_node(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, TSNode n, bool root, sx_fn fn);
+
+static int sxp_children(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, sx_fn fn)
+{
+	int rc = 0;
+
+	if (!ts_tree_cursor_goto_first_child(cur))
+		return 0;
+	do {
+		TSNode k = ts_tree_cursor_current_node(cur);
+		if (ts_node_is_named(k) || ts_node_is_missing(k)) {
+			rc = sxp_node(c, p, cur, k, false, fn);
+		} else if (ts_node_child_count(k) > 0) {
+			/* an anonymous node with children: they print in its
+			 * parent's group, and its own key is printed apart */
+			struct sxh h;
+			if (str_key(k, &h) || fn(c, &h))
+				rc = -1;
+			else
+				rc = sxp_children(c, p, cur, fn);
+		}
+	} while (!rc && ts_tree_cursor_goto_next_sibling(cur));
+	ts_tree_cursor_goto_parent(cur);
+	return rc;
+}
+
+static int sxp_node(struct codebleu *c, struct sxp *p, TSTreeCursor *cur, TSNode n, bool root, sx_fn fn)
+{
+	const char *type = ts_node_type(n);
+	size_t tlen = strlen(type), start;
+	bool kids = ts_node_child_count(n) > 0;
+	int rc;
+
+	if (!type)
+		return 1;
+	if (ts_node_is_missing(n)) {
+		/* a leaf: "(MISSING name)" or "(MISSING \"name\")" */
+		char want[256];
+		int w = snprintf(want, sizeof(want), ts_node_is_named(n) ? "(MISSING %s)" : "(MISSING \"%s\")", type);
+		if (w < 0 || (size_t)w >= sizeof(want))
+			return 1;
+		sxp_skip_hidden(p, want, (size_t)w);
+		if (!(start = sxp_prefix(p)) || p->len - start < (size_t)w || memcmp(p->s + start, want, (size_t)w))
+			return 1;
+		p->pos = start + (size_t)w;
+		return 0;
+	}
+	if (root) {
+		start = 0;
+	} else {
+		sxp_skip_hidden(p, NULL, 0);
+		if (!(start = sxp_prefix(p)))
+			return 1;
+	}
+	p->pos = start + 1;
+	if (ts_node_symbol(n) == (TSSymbol)-1 /* ERROR */ && !kids && sxp_at(p, "UNEXPECTED ")) {
+		/* "'c'", "'\n'", "INVALID" or a number */
+		p->pos += 11;
+		if (sxp_at(p, "'\\"))
+			p->pos += 4;
+		else if (sxp_at(p, "'"))
+			p->pos += 3;
+		else
+			while (p->pos < p->len && p->s[p->pos] != ')')
+				p->pos++;
+		if (!sxp_at(p, ")"))
+			return 1;
+		p->pos++;
+		return 0;
+	}
+	if (p->len - p->pos < tlen || memcmp(p->s + p->pos, type, tlen))
+		return 1;
+	p->pos += tlen;
+	if (!sxp_at(p, " ") && !sxp_at(p, ")"))
+		return 1;
+	if (kids && (rc = sxp_children(c, p, cur, fn)))
+		return rc;
+	sxp_skip_hidden(p, NULL, 0);
+	if (!sxp_at(p, ")"))
+		return 1;
+	p->pos++;
+	if (!kids && !root)
+		return 0;
+	if (n.context[3]) {
+		/* as a root an aliased node prints its own symbol */
+		struct sxh h;
+		return str_key(n, &h) || fn(c, &h) ? -1 : 0;
+	}
+	return fn(c, &(struct sxh){ .h1 = sxp_hash(c, 0, start, p->pos), .h2 = sxp_hash(c, 1, start, p->pos),
+				    .len = (uint32_t)(p->pos - start) });
+}
+
+static int sxp_walk(struct codebleu *c, TSNode root, sx_fn fn)
+{
+	char *s = ts_node_string(root);
+	struct sxp p;
+	TSTreeCursor cur;
+	int rc;
+
+	if (!s)
+		return -1;
+	p = (struct sxp){ s, strlen(s), 0 };
+	if (!ts_node_is_named(root) || root.context[3] || sxp_prefixes(c, s, p.len)) {
+		free(s);
+		return ts_node_is_named(root) && !root.context[3] ? -1 : 1;
+	}
+	cur = ts_tree_cursor_new(root);
+	rc = sxp_node(c, &p, &cur, root, true, fn);
+	if (!rc && p.pos != p.len)
+		rc = 1;
+	ts_tree_cursor_delete(&cur);
+	free(s);
+	return rc;
+}
+
+static int str_cand(struct codebleu *c, TSNode n)
+{
+	struct sxh h;
+
+	return str_key(n, &h) ? -1 : sx_cand(c, &h);
+}
+
+static int str_ref(struct codebleu *c, TSNode n)
+{
+	struct sxh h;
+
+	return str_key(n, &h) ? -1 : sx_ref(c, &h);
+}
+
+/* The candidate's subtree keys into c->cand. */
+static int cand_keys(struct codebleu *c, TSNode root)
+{
+	int rc;
+
+	sx_set_clear(&c->cand);
+	c->ncand = 0;
+	if ((rc = sx_walk(c, root, sx_cand)) == 1) {
+		/* a fallback may follow a partial walk */
+		sx_set_clear(&c->cand);
+		c->ncand = 0;
+		if ((rc = sxp_walk(c, root, sx_cand)) == 1) {
+			sx_set_clear(&c->cand);
+			c->ncand = 0;
+			c->fallbacks++;
+			rc = walk_subtrees(c, root, str_cand);
+		}
+	}
+	return rc;
+}
+
+static int ref_keys(struct codebleu *c, TSNode root)
+{
+	uint64_t m = c->s.syn_match, t = c->s.syn_total;
+	int rc;
+
+	if ((rc = sx_walk(c, root, sx_ref)) == 1) {
+		c->s.syn_match = m;
+		c->s.syn_total = t;
+		if ((rc = sxp_walk(c, root, sx_ref)) == 1) {
+			c->s.syn_match = m;
+			c->s.syn_total = t;
+			c->fallbacks++;
+			rc = walk_subtrees(c, root, str_ref);
+		}
+	}
+	return rc;
+}
+
 static int add_cand_sexp(struct codebleu *c, TSNode n)
 {
 	char *s = ts_node_string(n);
@@ -415,15 +1015,21 @@ static int match_ref_sexp(struct codebleu *c, TSNode n)
 	return 0;
 }
 
-static TSTree *parse(struct codebleu *c, const struct buf *code)
+static void note_error(struct codebleu *c, TSTree *t)
 {
-	TSTree *t = ts_parser_parse_string(c->parser, NULL, buf_cstr(code), (uint32_t)code->len);
-
-	if (t && ts_node_has_error(ts_tree_root_node(t))) {
+	if (ts_node_has_error(ts_tree_root_node(t))) {
 		c->s.parse_errors++;
 		if (!c->s.first_error)
 			c->s.first_error = c->s.segments + 1;
 	}
+}
+
+static TSTree *parse(struct codebleu *c, const struct buf *code)
+{
+	TSTree *t = ts_parser_parse_string(c->parser, NULL, buf_cstr(code), (uint32_t)code->len);
+
+	if (t)
+		note_error(c, t);
 	return t;
 }
 
@@ -450,16 +1056,10 @@ done:
 	return max;
 }
 
-/* Syntax match of the candidate (tree ht) against one reference (rt). */
-static int syntax_part(struct codebleu *c, TSTree *ht, TSTree *rt)
+/* The reference's syntax match by printed strings: the test oracle of
+ * the keys (codebleu_opts.sexp_strings). */
+static int syntax_by_strings(struct codebleu *c, TSTree *ht, TSTree *rt)
 {
-	/* tree-sitter prints S-expressions recursively: a pathologically deep
-	 * tree would overflow the stack (the reference crashes there) */
-	if (tree_depth(ts_tree_root_node(ht)) > CODEBLEU_MAX_DEPTH ||
-	    tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
-		c->s.too_deep++;
-		return 0;
-	}
 	free_sexps(c);
 	if (walk_subtrees(c, ts_tree_root_node(ht), add_cand_sexp) ||
 	    ngram_table_reset(&c->sexps, c->nsu))
@@ -470,6 +1070,31 @@ static int syntax_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 	return walk_subtrees(c, ts_tree_root_node(rt), match_ref_sexp);
 }
 
+/* Syntax match of the candidate (c->ht) against one reference (rt). */
+static int syntax_part(struct codebleu *c, TSTree *rt)
+{
+	/* tree-sitter prints S-expressions recursively: a pathologically deep
+	 * tree would overflow the stack (the reference crashes there) */
+	if (c->hdepth > CODEBLEU_MAX_DEPTH || tree_depth(ts_tree_root_node(rt)) > CODEBLEU_MAX_DEPTH) {
+		c->s.too_deep++;
+		return 0;
+	}
+	if (c->o.sexp_strings)
+		return syntax_by_strings(c, c->ht, rt);
+	if (!c->cand_ok) {
+		if (cand_keys(c, ts_tree_root_node(c->ht)))
+			return -1;
+		c->cand_ok = true;
+	}
+	if (rt == c->ht) {
+		/* the same text: every subtree matches */
+		c->s.syn_match += c->ncand;
+		c->s.syn_total += c->ncand;
+		return 0;
+	}
+	return ref_keys(c, ts_tree_root_node(rt));
+}
+
 static bool same_flow(const struct codebleu_flow *a, const struct codebleu_flow *b)
 {
 	return a->var == b->var && a->rel == b->rel && a->npar == b->npar &&
@@ -477,12 +1102,16 @@ static bool same_flow(const struct codebleu_flow *a, const struct codebleu_flow 
 }
 
 /* Data-flow match: reference edges found in the candidate, each used once. */
-static int dataflow_part(struct codebleu *c, TSTree *ht, TSTree *rt)
+static int dataflow_part(struct codebleu *c, TSTree *rt)
 {
 	bool *used;
 
-	if (codebleu_dataflow(ht, c->lang, buf_cstr(&c->hypc), c->hypc.len, &c->hf) ||
-	    codebleu_dataflow(rt, c->lang, buf_cstr(&c->refc), c->refc.len, &c->rf))
+	if (!c->hf_ok) {
+		if (codebleu_dataflow(c->ht, c->lang, buf_cstr(&c->htext), c->htext.len, &c->hf))
+			return -1;
+		c->hf_ok = true;
+	}
+	if (codebleu_dataflow(rt, c->lang, buf_cstr(&c->refc), c->refc.len, &c->rf))
 		return -1;
 	if (!c->rf.n)
 		return 0;
@@ -502,18 +1131,49 @@ static int dataflow_part(struct codebleu *c, TSTree *ht, TSTree *rt)
 	return 0;
 }
 
+/* The candidate's tree, parsed again only when its text changed: the
+ * candidate is the same for every reference of a segment (and often
+ * across segments). */
+static int cand_tree(struct codebleu *c)
+{
+	if (c->ht && c->htext.len == c->hypc.len && !memcmp(buf_cstr(&c->htext), buf_cstr(&c->hypc), c->hypc.len)) {
+		note_error(c, c->ht);  /* the reference parses it again */
+		return 0;
+	}
+	if (c->ht)
+		ts_tree_delete(c->ht);
+	c->cand_ok = c->hf_ok = false;
+	buf_reset(&c->htext);
+	if (!(c->ht = parse(c, &c->hypc)) || buf_append(&c->htext, buf_cstr(&c->hypc), c->hypc.len)) {
+		if (c->ht)
+			ts_tree_delete(c->ht);
+		c->ht = NULL;
+		return -1;
+	}
+	c->hdepth = tree_depth(ts_tree_root_node(c->ht));
+	return 0;
+}
+
 /* Both tree parts of one (candidate, reference) pair: each text is parsed
  * once (the reference parses each twice, once per part). */
 static int tree_parts(struct codebleu *c)
 {
-	TSTree *ht = parse(c, &c->hypc), *rt = ht ? parse(c, &c->refc) : NULL;
+	TSTree *rt;
 	int rc = -1;
 
-	if (ht && rt && !syntax_part(c, ht, rt) && !dataflow_part(c, ht, rt))
+	if (cand_tree(c))
+		return -1;
+	if (!c->o.sexp_strings && c->refc.len == c->htext.len &&
+	    !memcmp(buf_cstr(&c->refc), buf_cstr(&c->htext), c->htext.len)) {
+		/* a reference equal to the candidate: the same tree */
+		note_error(c, c->ht);
+		rt = c->ht;
+	} else if (!(rt = parse(c, &c->refc))) {
+		return -1;
+	}
+	if (!syntax_part(c, rt) && !dataflow_part(c, rt))
 		rc = 0;
-	if (ht)
-		ts_tree_delete(ht);
-	if (rt)
+	if (rt != c->ht)
 		ts_tree_delete(rt);
 	return rc;
 }
@@ -627,6 +1287,11 @@ void codebleu_result_of(const struct codebleu_opts *o, const struct codebleu_sum
 	df = o->dataflow_zero_is_one && r->dataflow == 0 ? 1.0 : r->dataflow;
 	r->score = o->weights[0] * r->ngram + o->weights[1] * r->weighted + o->weights[2] * r->syntax +
 		   o->weights[3] * df;
+}
+
+uint64_t codebleu_syntax_fallbacks(const struct codebleu *c)
+{
+	return c->fallbacks;
 }
 
 void codebleu_result(const struct codebleu *c, struct codebleu_result *r)

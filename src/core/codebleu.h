@@ -36,6 +36,8 @@ enum codebleu_lang {
 struct codebleu_opts {
 	double weights[4];           /* BLEU, weighted, syntax, data flow */
 	bool dataflow_zero_is_one;   /* no reference data flow: 1 (pip codebleu) instead of 0 */
+	bool sexp_strings;           /* syntax match by printed S-expressions, as the
+	                                reference does (slow: the tests' oracle) */
 };
 
 struct codebleu_result {
@@ -68,6 +70,9 @@ void codebleu_free(struct codebleu *c);
  * stripped). 0, or -1 when out of memory. */
 int codebleu_add(struct codebleu *c, struct evaltext_span hyp, const struct evaltext_span *refs,
 		 size_t nrefs);
+/* Trees whose syntax keys came from their printed strings (error nodes,
+ * aliased or anonymous nodes with children), not from the fast walk. */
+uint64_t codebleu_syntax_fallbacks(const struct codebleu *c);
 /* The corpus scores so far. */
 void codebleu_result(const struct codebleu *c, struct codebleu_result *r);
 

@@ -570,3 +570,130 @@ Test(codebleu, unparseable_code_still_scores_ngrams)
 	cr_assert(r.score >= 0 && r.score <= 1);
 	codebleu_free(c);
 }
+
+/* A deterministic perturbation of s into out: truncation, deletion,
+ * duplication, junk bytes (invalid UTF-8 too) or a swap of two halves. */
+static void perturb(const char *s, uint64_t *seed, struct buf *out)
+{
+	static const char *const junk[] = { "(", ")", "{", "}", "[", "\"", "'", ";", ":", ",", "\n",
+					    "\xff", "\xc3", "/*", "=>", "if", " def ", "\t", "\\", "<" };
+	size_t n = strlen(s);
+	uint64_t x = (*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33;
+	size_t a = n ? (size_t)(x % n) : 0, b = n ? (size_t)((x >> 7) % n) : 0;
+
+	if (a > b) {
+		size_t t = a;
+		a = b;
+		b = t;
+	}
+	buf_reset(out);
+	buf_append(out, "", 0);
+	switch (x % 5) {
+	case 0: /* truncated */
+		buf_append(out, s, b);
+		break;
+	case 1: /* a range deleted */
+		buf_append(out, s, a);
+		buf_append(out, s + b, n - b);
+		break;
+	case 2: /* a range doubled */
+		buf_append(out, s, b);
+		buf_append(out, s + a, n - a);
+		break;
+	case 3: /* junk inserted */
+		buf_append(out, s, a);
+		buf_append(out, junk[(x >> 20) % 20], strlen(junk[(x >> 20) % 20]));
+		buf_append(out, s + a, n - a);
+		break;
+	default: /* halves swapped */
+		buf_append(out, s + a, n - a);
+		buf_append(out, "\n", 1);
+		buf_append(out, s, a);
+	}
+}
+
+/* Syntax counts of one pair, by subtree keys and by printed strings. */
+static void same_syntax(struct codebleu *fast, struct codebleu *slow, const char *lang, const char *h,
+			const char *r)
+{
+	struct codebleu_result a, b;
+	struct evaltext_span rs[1] = { span(r) };
+
+	cr_assert_eq(codebleu_add(fast, span(h), rs, 1), 0);
+	cr_assert_eq(codebleu_add(slow, span(h), rs, 1), 0);
+	codebleu_result(fast, &a);
+	codebleu_result(slow, &b);
+	cr_assert(a.syntax_match == b.syntax_match && a.syntax_total == b.syntax_total,
+		  "%s: keys %llu/%llu, strings %llu/%llu\nhyp: %s\nref: %s", lang,
+		  (unsigned long long)a.syntax_match, (unsigned long long)a.syntax_total,
+		  (unsigned long long)b.syntax_match, (unsigned long long)b.syntax_total, h, r);
+	cr_assert_eq(a.dataflow_match, b.dataflow_match);
+	cr_assert_eq(a.parse_errors, b.parse_errors);
+}
+
+Test(codebleu, subtree_keys_match_printed_strings, .timeout = 120)
+{
+	json_t *g = load("tests/golden/codebleu.json"), *v;
+	const char *lang;
+	struct buf p = BUF_INIT, q = BUF_INIT, all_h = BUF_INIT, all_r = BUF_INIT;
+	uint64_t seed = 7, pairs = 0, fallbacks = 0, trees = 0;
+
+	json_object_foreach(json_object_get(g, "langs"), lang, v) {
+		enum codebleu_lang l = (enum codebleu_lang)codebleu_lang_parse(lang);
+		struct codebleu_opts o;
+		struct codebleu *fast, *slow;
+		const char *k[3] = { "hyp", "ref1", "ref2" };
+		size_t n = json_array_size(json_object_get(v, "hyp"));
+
+		codebleu_opts_default(&o);
+		cr_assert(fast = codebleu_new(l, &o));
+		o.sexp_strings = true;
+		cr_assert(slow = codebleu_new(l, &o));
+		buf_reset(&all_h);
+		buf_reset(&all_r);
+		for (size_t i = 0; i < n; i++) {
+			const char *t[3];
+			for (int j = 0; j < 3; j++)
+				t[j] = json_string_value(json_array_get(json_object_get(v, k[j]), i));
+			/* the golden pairs, and whole files of them */
+			same_syntax(fast, slow, lang, t[0], t[1]);
+			same_syntax(fast, slow, lang, t[1], t[2]);
+			buf_append(&all_h, t[0], strlen(t[0]));
+			buf_append(&all_h, "\n", 1);
+			buf_append(&all_r, t[1], strlen(t[1]));
+			buf_append(&all_r, "\n\n", 2);
+			pairs += 2;
+			/* broken and reshaped code against the originals and each other */
+			for (int m = 0; m < 12; m++) {
+				perturb(t[m % 3], &seed, &p);
+				perturb(t[(m + 1) % 3], &seed, &q);
+				same_syntax(fast, slow, lang, buf_cstr(&p), t[(m + 1) % 3]);
+				same_syntax(fast, slow, lang, t[m % 3], buf_cstr(&p));
+				same_syntax(fast, slow, lang, buf_cstr(&p), buf_cstr(&q));
+				same_syntax(fast, slow, lang, buf_cstr(&p), buf_cstr(&p));
+				pairs += 4;
+			}
+		}
+		same_syntax(fast, slow, lang, buf_cstr(&all_h), buf_cstr(&all_r));
+		for (int m = 0; m < 20; m++) {
+			perturb(buf_cstr(&all_h), &seed, &p);
+			same_syntax(fast, slow, lang, buf_cstr(&p), buf_cstr(&all_r));
+			pairs++;
+		}
+		fallbacks += codebleu_syntax_fallbacks(fast);
+		codebleu_free(fast);
+		codebleu_free(slow);
+	}
+	/* the fast walk must carry most trees, or this compares strings to strings */
+	trees = 2 * pairs;
+	cr_assert(pairs > 3000, "%llu", (unsigned long long)pairs);
+	cr_assert(fallbacks < trees / 20, "%llu of %llu trees by strings", (unsigned long long)fallbacks,
+		  (unsigned long long)trees);
+	cr_log_info("%llu pairs, %llu of %llu trees keyed by their strings", (unsigned long long)pairs,
+		    (unsigned long long)fallbacks, (unsigned long long)trees);
+	buf_release(&p);
+	buf_release(&q);
+	buf_release(&all_h);
+	buf_release(&all_r);
+	json_decref(g);
+}
