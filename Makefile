@@ -108,10 +108,28 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_LIBSRC := $(filter-out src/main.c,$(SRC))
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c $(GRAMMAR_LIB)
-	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -DCERBERUS_VERSION='"$(VERSION)"' -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
-	  $(shell pkg-config --cflags $(PKGS)) $< $(FUZZ_LIBSRC) build-fuzz/gen/web_assets.c $(GRAMMAR_LIB) -o $@ $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# The library is compiled once with coverage instrumentation
+# (fuzzer-no-link) and archived; each driver links against it.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DCERBERUS_VERSION='"$(VERSION)"' -g -O1 -Isrc \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ := $(FUZZ_LIBSRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/gen/web_assets.o
+FUZZ_LIB := build-fuzz/libcerberus-fuzz.a
+
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+build-fuzz/obj/gen/web_assets.o: build-fuzz/gen/web_assets.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB) $(GRAMMAR_LIB)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< $(FUZZ_LIB) $(GRAMMAR_LIB) -o $@ \
+	  $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 fuzz: $(FUZZ_BIN)
 
@@ -128,4 +146,4 @@ clean:
 .PHONY: all deps check test demo fuzz bench clean unit-bin eval-scrub
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WEB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

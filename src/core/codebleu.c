@@ -505,7 +505,8 @@ static int ngram_parts(struct codebleu *c, struct evaltext_span hyp, const struc
 	c->s.w_hyp_len += hn;
 	c->s.w_ref_len += 2;
 	for (size_t r = 0; r < nrefs; r++) {
-		const struct ngram_unit *u = &c->u[rat[r]];
+		/* an empty reference may come with no unit array at all */
+		const struct ngram_unit *u = rn[r] ? &c->u[rat[r]] : NULL;
 		double wden1 = 0;
 		size_t diff = rn[r] > hn ? rn[r] - hn : hn - rn[r];
 

@@ -257,7 +257,8 @@ int norm_text_words(const char *s, size_t len, struct buf *out, struct u64vec *w
 			/* skip the separating space norm_text may have put first */
 			while (start < out->len && out->data[start] == ' ')
 				start++;
-			return norm_word_hashes(out->data + start, out->len - start, words);
+			/* an empty result may leave out->data NULL: no offset on it */
+			return norm_word_hashes(out->len > start ? out->data + start : "", out->len - start, words);
 		}
 	return norm_ascii_words(s, len, out, words);
 }
