@@ -10,38 +10,16 @@
 
 uint32_t evaltext_decode(const char *str, size_t len, size_t *adv)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned c = s[0];
-	size_t n;
-	uint32_t cp, min;
+	uint32_t cp;
+	int n = utf8_decode(str, len, &cp);
 
-	if (c < 0x80) {
+	if (!n) {
+		/* an invalid byte stands for itself, one at a time */
 		*adv = 1;
-		return c;
+		return (unsigned char)str[0];
 	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 1; cp = c & 0x1F; min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 2; cp = c & 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 3; cp = c & 0x07; min = 0x10000;
-	} else {
-		goto bad;
-	}
-	if (len <= n)
-		goto bad;
-	for (size_t k = 1; k <= n; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			goto bad;
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		goto bad;
-	*adv = n + 1;
+	*adv = (size_t)n;
 	return cp;
-bad:
-	*adv = 1;
-	return c;
 }
 
 int evaltext_encode(struct buf *b, uint32_t cp)
