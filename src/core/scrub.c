@@ -437,6 +437,23 @@ static int is_nanp(const char *d)
 	return d[0] >= '2' && d[3] >= '2';
 }
 
+/* A date starts at k: 19YY or 20YY, '-' or '/', a two-digit month, then
+ * a separator or the end of the digits (2024-01-15, 2024/01). The
+ * four-digit groups of real numbers (+55 11 91234-5678, 03-1461-4674,
+ * +91-78632-83627) are followed by more than two digits, so they pass. */
+static int date_at(const struct text *x, size_t k)
+{
+	int c0 = at(x, k), c1 = at(x, k + 1), sep = at(x, k + 4);
+
+	if (!((c0 == '1' && c1 == '9') || (c0 == '2' && c1 == '0')))
+		return 0;
+	if (!is_digit(at(x, k + 2)) || !is_digit(at(x, k + 3)) || is_digit(before(x, k, 1)))
+		return 0;
+	if ((sep != '-' && sep != '/') || !is_digit(at(x, k + 5)) || !is_digit(at(x, k + 6)))
+		return 0;
+	return !is_digit(at(x, k + 7));
+}
+
 /* Shapes that are numbers of another kind: dates, decimals, section
  * numbers, compact runs too short for a full number. */
 static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *d, size_t n)
@@ -458,7 +475,7 @@ static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *
 	if (!seps && n < 10)
 		return 0;
 	for (size_t k = a; k + 5 <= b; k++)
-		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) && t[k + 4] == '-')
+		if (date_at(x, k))
 			return 0;
 	if (d[0] == '1')  /* +1: a North American number, exactly */
 		return n == 11 && is_nanp(d + 1);
@@ -537,9 +554,7 @@ static int v_phone_ctx(const struct text *x, size_t *s, size_t *e)
 		return 0;
 	/* 2024-01-15 or 2024/01/15 inside is a date, not a number */
 	for (size_t k = *s; k + 5 <= *e; k++)
-		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) &&
-		    (t[k + 4] == '-' || t[k + 4] == '/') && (k == *s || !is_digit(t[k - 1])) &&
-		    (t[k] == '1' || t[k] == '2'))
+		if (date_at(x, k))
 			return 0;
 	return 1;
 }

@@ -41,8 +41,9 @@ const struct scrub_rule scrub_rules[] = {
 	  "\\+\\d{1,3}[ .\\-]?(?:\\(\\d{1,4}\\)[ .\\-]?)?\\d{1,4}(?:[ .\\-]?\\d{1,5}){1,5}",
 	  NULL, 0, 2, 0, V_PHONE_INTL,
 	  EX("Call me at [[+44 20 7946 0958]] tomorrow", "whatsapp: [[+49 (0)30 901820]]",
-	     "Tel: [[+33 6 12 34 56 78]]"),
-	  EX("timezone +0200 and offset +1", "x = a +12345 - b", "+1.5 points"), 0 },
+	     "Tel: [[+33 6 12 34 56 78]]", "Mobile: [[+91-98635-37102]]", "[[+55 (11) 91234-5678]]",
+	     "[[+81 3-8161-5579]]"),
+	  EX("timezone +0200 and offset +1", "x = a +12345 - b", "+1.5 points", "deployed +33 2024-11-26"), 0 },
 	{ SCRUB_PHONE,
 	  "(?:\\(\\d{3}\\)[ .\\-]?|\\b\\d{3}[ .\\-])\\d{3}[ .\\-]\\d{4}\\b",
 	  "(?:\\b1[ .\\-])?(?:\\(\\d{3}\\)[ .\\-]?|\\b\\d{3}[ .\\-])\\d{3}[ .\\-]\\d{4}\\b", 0, 2, 0, V_PHONE_NANP,
@@ -51,11 +52,15 @@ const struct scrub_rule scrub_rules[] = {
 	  EX("build 123-456-7890-1", "range 100-199-2024", "(123) 456-7890 has a bad area code",
 	     "415-555.2671", "sizes 128 256 512 1024"), 18 },
 	{ SCRUB_PHONE,
-	  "(?i)(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|handy|telefon|t\\xc3\\xa9l\\xc3\\xa9phone)",
+	  "(?i)(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|handy|telefon|t\\xc3\\xa9l)",
+	  /* a trunk-prefixed national number, or Brazil's (DD) 9NNNN-NNNN,
+	   * written without the trunk 0 */
 	  "(?i)(?:phone|tel(?:ephone|efon)?|mobile|cell|fax|call(?: me)?(?: at)?|whatsapp|contact|handy|"
-	  "t\\xc3\\xa9l\\xc3\\xa9phone)[^\\n\\d+()]{0,24}(\\+?\\(?0\\d[\\d ().\\-/]{6,16}\\d)(?![\\d\\-])",
+	  "t\\xc3\\xa9l(?:\\xc3\\xa9phone)?)[^\\n\\d+()]{0,24}"
+	  "(\\+?\\(?0\\d[\\d ().\\-/]{6,16}\\d|\\([1-9]\\d\\) ?9?\\d{4}-\\d{4})(?![\\d\\-])",
 	  48, 1, RF_CASELESS, V_PHONE_CTX,
-	  EX("Phone: [[020 7946 0958]]", "mobile [[06 12 34 56 78]]", "Telefon: [[030 12345678]]"),
+	  EX("Phone: [[020 7946 0958]]", "mobile [[06 12 34 56 78]]", "Telefon: [[030 12345678]]",
+	     "t\xc3\xa9l : [[06 64 10 78 46]]", "call me on [[03-1461-4674]]", "WhatsApp [[(11) 91234-5678]]"),
 	  EX("phone_id = 0123", "call the function with 0, 1, 2", "the contact form on 2024-01-15"), 24 },
 
 	{ SCRUB_IP_ADDRESS,
