@@ -449,7 +449,7 @@ def tok_generators():
         ("TWILIO_KEY", lambda: R.choice(["SK", "AC"]) + rs(HEX, 32), "TWILIO_API_KEY"),
         ("SENDGRID_KEY", lambda: "SG." + rs(B64URL, 22) + "." + rs(B64URL, 43), "SENDGRID_API_KEY"),
         ("MAILGUN_KEY", lambda: "key-" + rs(HEX, 32), "MAILGUN_API_KEY"),
-        ("DISCORD_TOKEN", lambda: R.choice("MN") + rs(ALNUM, 25) + "." + rs(B64URL, 6) + "." + rs(B64URL, 38), "DISCORD_BOT_TOKEN"),
+        ("DISCORD_TOKEN", lambda: b64url(str(R.randint(10**17, 2 * 10**18)).encode()) + "." + rs(B64URL, 6) + "." + rs(B64URL, 38), "DISCORD_BOT_TOKEN"),
         ("TELEGRAM_BOT_TOKEN", lambda: str(R.randint(10**8, 10**10 - 1)) + ":AA" + rs(B64URL, 33), "TELEGRAM_BOT_TOKEN"),
         ("SHOPIFY_TOKEN", lambda: R.choice(["shpat_", "shpss_", "shpca_", "shppa_"]) + rs(HEX, 32), "SHOPIFY_ACCESS_TOKEN"),
         ("DIGITALOCEAN_TOKEN", lambda: R.choice(["dop_v1_", "doo_v1_", "dor_v1_"]) + rs(HEX, 64), "DIGITALOCEAN_TOKEN"),
@@ -462,7 +462,7 @@ def kw_generators():
     return [
         ("AWS_SECRET_KEY", aws_secret, ["AWS_SECRET_ACCESS_KEY", "aws_secret_access_key", "secretAccessKey"]),
         ("GCP_SERVICE_ACCOUNT", lambda: rs(HEX, 40), ["private_key_id"]),
-        ("AZURE_STORAGE_KEY", lambda: rs(B64, 86) + "==", ["AccountKey", "AZURE_STORAGE_KEY", "azure_storage_account_key"]),
+        ("AZURE_STORAGE_KEY", lambda: base64.b64encode(bytes(R.getrandbits(8) for _ in range(64))).decode(), ["AccountKey", "AZURE_STORAGE_KEY", "azure_storage_account_key"]),
         ("HEROKU_KEY", lambda: str(uuid.UUID(int=R.getrandbits(128), version=4)), ["HEROKU_API_KEY", "heroku_api_key"]),
         ("DATADOG_KEY", lambda: rs(HEX, 32), ["DD_API_KEY", "DATADOG_API_KEY", "datadog_api_key"]),
         ("DATADOG_KEY", lambda: rs(HEX, 40), ["DD_APP_KEY", "DD_APPLICATION_KEY", "datadog_app_key"]),

@@ -1144,8 +1144,14 @@ static int v_sas(const struct text *x, size_t *s, size_t *e)
 {
 	size_t a = *s > 600 ? *s - 600 : 0, b = *e + 600 < x->len ? *e + 600 : x->len;
 
+	size_t v = *s + 4;
+
+	/* a signature is URL-encoded base64 and may start with %2B or %2F:
+	 * that is an escape, not a %VAR% placeholder */
+	while (v + 3 < *e && x->t[v] == '%' && is_hex(x->t[v + 1]) && is_hex(x->t[v + 2]))
+		v += 3;
 	return (has_ci(x->t, a, b, "sv=") && (has_ci(x->t, a, b, "se=") || has_ci(x->t, a, b, "sp="))) &&
-	       !placeholder_like(x->t + *s + 4, *e - *s - 4);
+	       !placeholder_like(x->t + v, *e - v);
 }
 
 static int v_discord(const struct text *x, size_t *s, size_t *e)
