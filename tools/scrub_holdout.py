@@ -549,6 +549,68 @@ def ctx_misc(d):
         d.line("PS C:\\Users\\", ("HOME_PATH", n), "\\source\\repos\\Api> dotnet build")
 
 
+def ctx_hard(d):
+    """Harder but everyday placements of the same data."""
+    f, l = person()
+    form = R.randrange(24)
+    if form == 0:
+        d.line("name,email,plan")
+        d.line("%s %s," % (f.title(), l.title()), ("EMAIL", "%s.%s@%s" % (f, l, R.choice(["gmail.com", "acme-corp.io"]))), ",pro")
+    elif form == 1:
+        d.line("From: \"%s %s\" <" % (f.title(), l.title()), ("EMAIL", "%s.%s@%s" % (f.upper(), l.upper(), "BIGCO.COM")), ">")
+    elif form == 2:
+        d.line("reach me at ", ("EMAIL", "%s@xn--mnchen-3ya.de" % f), ".")
+    elif form == 3:
+        d.line("X-Forwarded-For: ", ("IP_ADDRESS", pub_ipv4()), ", ", ("IP_ADDRESS", pub_ipv4()))
+    elif form == 4:
+        d.line("allow ", ("IP_ADDRESS", pub_ipv4()), "/32;  # office")
+    elif form == 5:
+        d.line("peer ::ffff:", ("IP_ADDRESS", pub_ipv4()), " closed the connection")
+    elif form == 6:
+        d.line('{"phone": "', ("PHONE", "+" + R.choice(["44", "49", "33", "91", "55", "81", "86"]) + str(R.randint(2, 9)) + rs(string.digits, 9)), '"}')
+    elif form == 7:
+        d.line(R.choice(["Tel.: ", "Mob: ", "ph. ", "Celular: ", "Fax: "]), ("PHONE", R.choice([
+            "+86 138 %s %s" % (rs(string.digits, 4), rs(string.digits, 4)),
+            "+33 (0)1 %s %s %s %s" % tuple(rs(string.digits, 2) for _ in range(4)),
+            "+91 80 %s %s" % (rs(string.digits, 4), rs(string.digits, 4)),
+            "+44 (0) 20 %s %s" % (str(R.randint(2, 9)) + rs(string.digits, 3), rs(string.digits, 4)),
+            "+81-3-%s-%s" % (rs(string.digits, 4), rs(string.digits, 4))])))
+    elif form == 8:
+        a = str(R.randint(2, 8)) + rs(string.digits, 2)
+        d.line("Support line: ", ("PHONE", "(%s) %s-%s" % (a, str(R.randint(2, 9)) + rs(string.digits, 2), rs(string.digits, 4))), " ext. 214")
+    elif form == 9:
+        d.line("\u96fb\u8a71: " if False else "電話: ", ("PHONE", "0%d-%s-%s" % (R.randint(3, 9), rs(string.digits, 4), rs(string.digits, 4))))
+    elif form == 10:
+        n = luhn_complete(R.choice(["3528", "3589"]), 16)
+        d.line("<CardNumber>", ("CREDIT_CARD", n), "</CardNumber>")
+    elif form == 11:
+        d.line("<IBAN>", ("IBAN", iban().replace(" ", "")), "</IBAN>")
+    elif form == 12:
+        d.line("git remote set-url origin https://", ("GITHUB_TOKEN", "ghp_" + rs(ALNUM, 36)), "@github.com/acme/api.git")
+    elif form == 13:
+        d.line("//registry.npmjs.org/:_authToken=", ("NPM_TOKEN", "npm_" + rs(ALNUM, 36)))
+    elif form == 14:
+        d.line("SECRET_KEY = '", ("GENERIC_SECRET", "django-insecure-" + rs(string.ascii_lowercase + string.digits + "!@#$%^&*(-_=+)", 50)), "'")
+    elif form == 15:
+        d.line("NEXTAUTH_SECRET=", ("GENERIC_SECRET", base64.b64encode(bytes(R.getrandbits(8) for _ in range(32))).decode()))
+    elif form == 16:
+        d.line("sshpass -p '", ("PASSWORD", rs(ALNUM, 8) + R.choice(["!", "#", "9"]) + rs(ALNUM, 4)), "' ssh deploy@build-01")
+    elif form == 17:
+        d.line("redis-cli -h cache-01 -a ", ("PASSWORD", rs(ALNUM, 20)), " ping")
+    elif form == 18:
+        d.line('    at Object.<anonymous> (C:\\\\Users\\\\', ("HOME_PATH", f.title()), '\\\\AppData\\\\Roaming\\\\npm\\\\node_modules\\\\x\\\\cli.js:12:5)')
+    elif form == 19:
+        d.line("cd /mnt/c/Users/", ("HOME_PATH", f.title() + l.title()), "/Documents/dev")
+    elif form == 20:
+        d.line("open C:/Users/", ("HOME_PATH", f), "/AppData/Local/Temp/build.log")
+    elif form == 21:
+        d.line("REDIS_URL=redis://", ("URL_CREDENTIALS", ":" + rs(ALNUM, 24)), "@cache.acme.io:6379/0")
+    elif form == 22:
+        d.line("jdbc:postgresql://db.acme.io:5432/app?user=app&password=", ("PASSWORD", rs(ALNUM, 16)))
+    else:
+        d.line("        AWS_SECRET_ACCESS_KEY: ", ("AWS_SECRET_KEY", aws_secret()), "  # TODO move to secrets")
+
+
 # ---------------------------------------------------------------- negatives
 
 def hexs(n):
@@ -636,6 +698,37 @@ def negatives():
         lambda: "/home/user/.cache and /Users/Shared/data and ~/projects/api",
         lambda: "Session %s expired" % hexs(32),
         lambda: "etag: W/\"%s\"" % hexs(40),
+        lambda: "Version: %s+%d" % (v(), R.randint(20100101000000, 20261231235959)),
+        lambda: "tag v%s-rc.%d+build.%s" % (v(), R.randint(1, 9), hexs(7)),
+        lambda: "<path d=\"M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2z\"/>",
+        lambda: "\"size\": %d, \"bytes_in\": %d" % (R.randint(10**6, 10**9), R.randint(10**9, 10**10)),
+        lambda: "    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:%d:%d)" % (R.randint(1, 400), R.randint(1, 40)),
+        lambda: "https://x.com/acme/status/%d" % R.randint(10**18, 2 * 10**18),
+        lambda: "snowflake id %d joined guild %d" % (R.randint(10**17, 2 * 10**18), R.randint(10**17, 2 * 10**18)),
+        lambda: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        lambda: "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        lambda: "api_key = None",
+        lambda: "password: null",
+        lambda: "token: \"\"",
+        lambda: "Authorization: Bearer $TOKEN",
+        lambda: "OPENAI_API_KEY=sk-...",
+        lambda: "password=[REDACTED] token=*** secret=<redacted>",
+        lambda: "  \"token_type\": \"Bearer\", \"expires_in\": 3599",
+        lambda: "  csrf_token: \"{{ csrf_token() }}\"",
+        lambda: "  tokenizer: \"bert-base-uncased\"\n  max_tokens: 4096",
+        lambda: "      secretKeyRef:\n        name: db-credentials\n        key: password",
+        lambda: "          key: ${{ runner.os }}-node-${{ hashFiles('**/package-lock.json') }}",
+        lambda: "  \"public_key\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s %s@laptop\"" % (rs(B64, 43), R.choice(FIRST)) if False else "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s deploy" % rs(B64, 43),
+        lambda: "<script src=\"/static/js/main.%s.chunk.js\"></script><link href=\"/static/css/app.%s.css\">" % (hexs(8), hexs(20)),
+        lambda: "CONTAINER ID   IMAGE\n%s   nginx:1.25.3-alpine" % hexs(12),
+        lambda: "oid sha256:%s\nsize %d" % (hexs(64), R.randint(1000, 10**8)),
+        lambda: "due 2026-11-26, shipped 26/11/2026, invoiced 11/26/2026 at 10:30:00",
+        lambda: "a[1:2:3] ratio 16:9 at 10:30:45 on ::  0000: 4a 6f 68 6e",
+        lambda: "<dependency>org.springframework:spring-core:6.1.%d</dependency>" % R.randint(0, 9),
+        lambda: "tx_id=%s" % (lambda n: n[:-1] + str((int(n[-1]) + 1) % 10))(luhn_complete("4", 16)),
+        lambda: "root@ip-10-0-%d-%d:~# uptime" % (R.randint(0, 255), R.randint(1, 254)),
+        lambda: "/home/runner/work/api/api/src/index.ts and C:\\Users\\Public\\Documents and /Users/Shared",
+        lambda: "@app.route(\"/users/<int:id>\")\n@dataclass(frozen=True)",
     ]
 
 
@@ -658,13 +751,13 @@ def build(seed=20261127, rounds=30):
             jobs.append(lambda t=typ, g=gen, e=env: ctx_token(d, t, g(), e))
         for typ, gen, k in kws:
             jobs.append(lambda t=typ, g=gen, k=k: ctx_kw(d, t, g(), k))
-        jobs += [ctx_misc] * 5
-        jobs += [None] * 40  # hard negatives
+        jobs += [ctx_misc] * 5 + [ctx_hard] * 12
+        jobs += [None] * 70  # hard negatives
         R.shuffle(jobs)
         for j in jobs:
             if j is None:
                 d.line(R.choice(negs)())
-            elif j in plain or j is ctx_misc:
+            elif j in plain or j in (ctx_misc, ctx_hard):
                 j(d)
             else:
                 j()

@@ -292,7 +292,9 @@ static int identifier_like(const unsigned char *p, size_t n)
 			continue;
 		else if (!(c >= 'a' && c <= 'z'))
 			other++;
-		if (c == '(' || c == '[')
+		/* a call or an index, get_token() or env["X"]; a bracket
+		 * inside random text (django-insecure-...(q6-g+...) is not */
+		if ((c == '(' || c == '[') && !other && (p[n - 1] == ')' || p[n - 1] == ']'))
 			return 1;
 	}
 	if (other)
@@ -1120,7 +1122,9 @@ static int v_token(const struct text *x, size_t *s, size_t *e)
 		up |= p[k] >= 'A' && p[k] <= 'Z';
 		dg |= is_digit(p[k]);
 	}
-	return lo + up + dg >= 2;  /* a random body mixes classes */
+	/* a random body mixes classes; an upper-case base32 one (AWS key
+	 * ids) lacks a digit one time in thirty but still has many letters */
+	return lo + up + dg >= 2 || (up && tail == 16 && distinct(p + n - tail, tail) >= 10);
 }
 
 static int v_basic(const struct text *x, size_t *s, size_t *e)
