@@ -29,11 +29,13 @@ const struct scrub_rule scrub_rules[] = {
 	/* ---- personal data ---------------------------------------------- */
 	{ SCRUB_EMAIL,
 	  "@[A-Za-z0-9\\x80-\\xff]",
-	  "(?<![A-Za-z0-9._%+\\-\\x80-\\xff])[A-Za-z0-9._%+\\-\\x80-\\xff]{1,64}@[A-Za-z0-9\\-\\x80-\\xff]{1,63}"
+	  /* an apostrophe only in O'/D'/L' names: sean.o'brien@, not u'bob@ */
+	  "(?<![A-Za-z0-9._%+\\-\\x80-\\xff])(?:[A-Za-z0-9._%+\\-\\x80-\\xff]|(?<=\\b[OoDdLl])'(?=[A-Za-z])){1,64}"
+	  "@[A-Za-z0-9\\-\\x80-\\xff]{1,63}"
 	  "(?:\\.[A-Za-z0-9\\-\\x80-\\xff]{1,63}){1,6}",
 	  260, 2, RF_WHOLE, V_EMAIL,
 	  EX("Contact [[jane.doe@acme-corp.io]] for access.", "git config user.email \"[[dev+ci@mycompany.de]]\"",
-	     "Écrivez à [[josé.álvarez@correo.es]] svp"),
+	     "Écrivez à [[josé.álvarez@correo.es]] svp", "cc [[sean.o'brien@corp.ie]]", "email='[[bob@corp-mail.de]]'"),
 	  EX("send to user@example.com or admin@test.example.org", "git@github.com:org/repo.git",
 	     "icon@2x.png and logo@3x.webp", "npm i lodash@4.17.21 @babel/core@7.24.0"), 66 },
 
@@ -357,6 +359,13 @@ const struct scrub_rule scrub_rules[] = {
 	  200, 1, 0, V_USERPASS,
 	  EX("curl -u [[alice:Zk29vLq8T]] https://api.internal"),
 	  EX("curl -u $USER:$PASS https://x", "curl -u user:password https://x", "pip install -U requests"), 0 },
+	/* ~/.docker/config.json, .npmrc _auth, .yarnrc: base64 of user:password */
+	{ SCRUB_BASIC_AUTH,
+	  "(?i)[\"_]auth[\"']?\\s{0,4}[:=]",
+	  "(?i)[\"_]auth[\"']?\\s{0,4}[:=]\\s{0,4}[\"']?([A-Za-z0-9+/]{8,500}={0,2})(?![A-Za-z0-9+/=])",
+	  520, 1, RF_CASELESS, V_BASIC,
+	  EX("{\"auths\": {\"ghcr.io\": {\"auth\": \"[[ZGVwbG95OlhrOW1RMnZMcDNUbjhW]]\"}}}", "_auth=[[ZGVwbG95OlhrOW1RMnZMcDNUbjhW]]"),
+	  EX("\"auth\": \"dXNlcjpwYXNzd29yZA==\"", "\"auth\": \"oauth2\"", "\"auth\": true"), 0 },
 	{ SCRUB_BEARER_TOKEN,
 	  "(?i)bearer\\s",
 	  "(?i)bearer\\s+([A-Za-z0-9_\\-.~+/]{16,2000}=*)",
