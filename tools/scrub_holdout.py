@@ -552,7 +552,7 @@ def ctx_misc(d):
 def ctx_hard(d):
     """Harder but everyday placements of the same data."""
     f, l = person()
-    form = R.randrange(24)
+    form = R.randrange(27)
     if form == 0:
         d.line("name,email,plan")
         d.line("%s %s," % (f.title(), l.title()), ("EMAIL", "%s.%s@%s" % (f, l, R.choice(["gmail.com", "acme-corp.io"]))), ",pro")
@@ -607,6 +607,14 @@ def ctx_hard(d):
         d.line("REDIS_URL=redis://", ("URL_CREDENTIALS", ":" + rs(ALNUM, 24)), "@cache.acme.io:6379/0")
     elif form == 22:
         d.line("jdbc:postgresql://db.acme.io:5432/app?user=app&password=", ("PASSWORD", rs(ALNUM, 16)))
+    elif form == 24:
+        up = "%s:%s" % (R.choice(FIRST), rs(ALNUM, 16))
+        d.line('    "ghcr.io": {"auth": "', ("BASIC_AUTH", base64.b64encode(up.encode()).decode()), '"},')
+    elif form == 25:
+        d.line("Cc: ", ("EMAIL", "%s.o'%s@%s" % (f, R.choice(["brien", "connor", "neil"]), R.choice(["corp.ie", "gmail.com"]))))
+    elif form == 26:
+        words = ["correct", "horse", "battery", "staple", "violet", "anchor", "quartz", "mango", "tundra", "pixel"]
+        d.line('  "password": "', ("PASSWORD", " ".join(R.sample(words, 4))), '",')
     else:
         d.line("        AWS_SECRET_ACCESS_KEY: ", ("AWS_SECRET_KEY", aws_secret()), "  # TODO move to secrets")
 

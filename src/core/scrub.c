@@ -1062,6 +1062,29 @@ static int quoted(const struct text *x, size_t s)
 	return c == '"' || c == '\'' || c == '`';
 }
 
+/* Letters only, but in random case: pQqKGjygkcGfu, not userPassword or
+ * XMLHttpRequest. Identifiers are words, so their lower-case runs are
+ * long; a random mix of cases breaks them every two letters or so. */
+static int random_case(const unsigned char *p, size_t n)
+{
+	unsigned up = 0, runs = 0, lo = 0;
+
+	if (n < 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			up++;
+		else if (c >= 'a' && c <= 'z') {
+			lo++;
+			runs += i == 0 || !(p[i - 1] >= 'a' && p[i - 1] <= 'z');
+		} else
+			return 0;
+	}
+	return up >= 2 && runs >= 3 && lo < 3 * runs;
+}
+
 static int v_password(const struct text *x, size_t *s, size_t *e)
 {
 	const unsigned char *p = x->t + *s;
@@ -1072,10 +1095,36 @@ static int v_password(const struct text *x, size_t *s, size_t *e)
 	if (!quoted(x, *s)) {
 		int c = p[n - 1];
 
-		if (n < 5 || identifier_like(p, n) || c == ')' || c == '(')
+		if (n < 5 || (identifier_like(p, n) && !random_case(p, n)) || c == ')' || c == '(')
 			return 0;
 	}
 	return 1;
+}
+
+/* Words that make a quoted phrase a sentence (a hint, an error message,
+ * a label), not a passphrase of random words. */
+static const char *const prose_words[] = {
+	"a", "an", "the", "is", "are", "be", "was", "must", "should", "not", "no", "to", "of", "and",
+	"or", "in", "on", "at", "for", "with", "you", "your", "my", "this", "that", "it", "please",
+	"enter", "invalid", "incorrect", "wrong", "required", "password", "passphrase", "least",
+	"characters", "chars", "too", "short", "long", "match", "do", "does", "did", "has", "have",
+	"new", "old", "current", "confirm", "reset", "forgot", "show", "hide", "type", "here", NULL,
+};
+
+static int v_passphrase(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s, *end = x->t + *e;
+
+	while (p < end) {
+		const unsigned char *w = memchr(p, ' ', (size_t)(end - p));
+
+		if (!w)
+			w = end;
+		if (in_list_ci(p, (size_t)(w - p), prose_words))
+			return 0;
+		p = w + 1;
+	}
+	return !placeholder_like(x->t + *s, *e - *s);
 }
 
 static int quoted(const struct text *x, size_t s);
@@ -1247,6 +1296,7 @@ static int validate(const struct scrubber *sc, const struct scrub_rule *r, const
 	case V_USERPASS: return v_userpass(x, s, e);
 	case V_JWT: return v_jwt(x, s, e);
 	case V_PASSWORD: return v_password(x, s, e);
+	case V_PASSPHRASE: return v_passphrase(x, s, e);
 	case V_SECRET: return v_secret(x, s, e);
 	case V_TOKEN: return v_token(x, s, e);
 	case V_BASIC: return v_basic(x, s, e);

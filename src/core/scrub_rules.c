@@ -142,7 +142,7 @@ const struct scrub_rule scrub_rules[] = {
 	  "(?i)pass(?:word|wd|phrase)?|pwd",
 	  "(?i)(?:pass(?:word|wd|phrase)?|pwd)[A-Za-z0-9_.\\-]{0,20}" ASSIGN QVALUE(4, 128),
 	  140, 1, RF_CASELESS | RF_ASSIGN, V_PASSWORD,
-	  EX("DB_PASSWORD=[[Tr0ub4dor&3]]", "{\"password\": \"[[correct-horse-battery]]\"}",
+	  EX("DB_PASSWORD=[[Tr0ub4dor&3]]", "spring.datasource.password=[[pQqKGjygkcGfu]]", "{\"password\": \"[[correct-horse-battery]]\"}",
 	     "  password: [[s3cr3tValue!]]", "export PGPASSWORD='[[pg_Pa55w0rd]]'", "conn = connect(passwd=\"[[Zx9!qLm2]]\")"),
 	  EX("password = os.environ[\"DB_PASSWORD\"]", "password: ${DB_PASSWORD}", "\"password\": \"<your-password>\"",
 	     "password = request.form['password']", "password: str", "PASSWORD=changeme", "password = \"********\"",
@@ -154,6 +154,15 @@ const struct scrub_rule scrub_rules[] = {
 	  EX("CREATE USER 'app'@'%' IDENTIFIED BY '[[Rk8#vP2w]]';", "mysql -u root --password=[[hunter2x]] db"),
 	  EX("IDENTIFIED BY '${MYSQL_PASSWORD}'", "--password $PASS"), 0 },
 
+	/* a quoted passphrase of three to eight lower-case words */
+	{ SCRUB_PASSWORD,
+	  "(?i)pass(?:word|phrase)[\"']?\\s{0,4}[:=]\\s{0,4}[\"'][a-z0-9]",
+	  "(?i)pass(?:word|phrase)[\"']?\\s{0,4}[:=]\\s{0,4}"
+	  "(?-i)(?|\"([a-z0-9]+(?: [a-z0-9]+){2,7})\"|'([a-z0-9]+(?: [a-z0-9]+){2,7})')",
+	  90, 1, RF_CASELESS, V_PASSPHRASE,
+	  EX("  \"password\": \"[[anchor tundra mango staple]]\",", "passphrase = '[[violet quartz pixel horse]]'"),
+	  EX("\"password\": \"must be at least 8 characters\"", "password: 'enter your password'",
+	     "\"passwordHint\": \"name of first pet\""), 0 },
 	/* PostgreSQL: CREATE/ALTER ROLE|USER ... [WITH] PASSWORD 'literal' */
 	{ SCRUB_PASSWORD,
 	  "(?i)\\bpassword\\s{1,4}'",
