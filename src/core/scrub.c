@@ -252,6 +252,26 @@ static const char *const non_values[] = {
 	NULL,
 };
 
+/* A placeholder word found inside a long random value, with letters or
+ * digits on both sides (...PgTTODO4I1... in a storage key, w%($lb in a
+ * Django key), is chance, not a placeholder. */
+static int embedded_word(const unsigned char *low, size_t m, size_t i, size_t wl)
+{
+	if (m < 32)
+		return 0;
+	if (low[i] == '%' && low[i + 1] == '(') {
+		/* %(name)s is a format; %( followed by anything else is not */
+		size_t k = i + 2;
+
+		while (k < m && (is_alpha(low[k]) || low[k] == '_'))
+			k++;
+		return !(k > i + 2 && k < m && low[k] == ')');
+	}
+	if (!is_alpha(low[i]))
+		return 0;
+	return i > 0 && is_alnum(low[i - 1]) && i + wl < m && is_alnum(low[i + wl]);
+}
+
 static int placeholder_like(const unsigned char *p, size_t n)
 {
 	unsigned char low[512];
@@ -259,7 +279,10 @@ static int placeholder_like(const unsigned char *p, size_t n)
 
 	if (!n)
 		return 1;
-	if (p[0] == '$' || p[0] == '%' || p[0] == '[' || p[0] == '{' || p[0] == '(')
+	/* $VAR, [x], {x}, (x); %VAR% and %(name)s but not a random value
+	 * that happens to start with % */
+	if (p[0] == '$' || p[0] == '[' || p[0] == '{' || p[0] == '(' ||
+	    (p[0] == '%' && (p[n - 1] == '%' || (n > 1 && p[1] == '('))))
 		return 1;
 	if (distinct(p, n) <= 2)
 		return 1;
@@ -267,9 +290,13 @@ static int placeholder_like(const unsigned char *p, size_t n)
 	 * candidate secret, so it must be cheap) */
 	for (size_t i = 0; i < m; i++)
 		low[i] = (unsigned char)lower(p[i]);
-	for (const char *const *w = placeholder_words; *w; w++)
-		if (memmem(low, m, *w, strlen(*w)))
-			return 1;
+	for (const char *const *w = placeholder_words; *w; w++) {
+		size_t wl = strlen(*w);
+
+		for (const unsigned char *h = low; (h = memmem(h, m - (size_t)(h - low), *w, wl)); h++)
+			if (!embedded_word(low, m, (size_t)(h - low), wl))
+				return 1;
+	}
 	return in_list_ci(p, n, non_values);
 }
 
@@ -911,6 +938,15 @@ static int card_span(const struct text *x, size_t *s, size_t *e)
 		if (!ok || (ng >= 4 && (groups[ng - 1] < 1 || groups[ng - 1] > 4)))
 			return 0;
 	}
+	/* 17 to 19 digits in one run are ids (Discord and X snowflakes pass
+	 * Luhn one time in ten); a card that long is printed in groups, or
+	 * named as one */
+	if (ng == 1 && n > 16) {
+		size_t a = *s > 32 ? *s - 32 : 0;
+
+		if (!has_ci(t, a, *s, "card") && !has_ci(t, a, *s, "pan"))
+			return 0;
+	}
 	if (distinct((const unsigned char *)d, n) < 3 || !card_issuer_ok(d, n) || !luhn_ok(d, n))
 		return 0;
 	for (const char *const *c = test_cards; *c; c++)
@@ -1079,7 +1115,7 @@ static int random_case(const unsigned char *p, size_t n)
 		else if (c >= 'a' && c <= 'z') {
 			lo++;
 			runs += i == 0 || !(p[i - 1] >= 'a' && p[i - 1] <= 'z');
-		} else
+		} else if (c != '-' && c != '_')
 			return 0;
 	}
 	return up >= 2 && runs >= 3 && lo < 3 * runs;
@@ -1135,7 +1171,7 @@ static int v_secret(const struct text *x, size_t *s, size_t *e)
 	size_t n = *e - *s;
 	unsigned lo = 0, up = 0, dg = 0;
 
-	if (n < 12 || placeholder_like(p, n) || identifier_like(p, n))
+	if (n < 12 || placeholder_like(p, n) || (identifier_like(p, n) && !random_case(p, n)))
 		return 0;
 	for (size_t k = 0; k < n; k++) {
 		lo |= p[k] >= 'a' && p[k] <= 'z';
@@ -1146,7 +1182,7 @@ static int v_secret(const struct text *x, size_t *s, size_t *e)
 		return 0;
 	/* a bare value needs a digit: random tokens of this length nearly
 	 * always have one, words and expressions (auto_error=False) do not */
-	if (!quoted(x, *s) && !dg)
+	if (!quoted(x, *s) && !dg && !random_case(p, n))
 		return 0;
 	/* random: about 3 bits per byte or more for a value this long */
 	if (entropy(p, n) < (n >= 20 ? 3.0 : 2.6))
@@ -1173,7 +1209,7 @@ static int v_token(const struct text *x, size_t *s, size_t *e)
 	}
 	/* a random body mixes classes; an upper-case base32 one (AWS key
 	 * ids) lacks a digit one time in thirty but still has many letters */
-	return lo + up + dg >= 2 || (up && tail == 16 && distinct(p + n - tail, tail) >= 10);
+	return lo + up + dg >= 2 || (up && tail == 16 && distinct(p + n - tail, tail) >= 7);
 }
 
 static int v_basic(const struct text *x, size_t *s, size_t *e)
