@@ -90,7 +90,7 @@ eq "duplicate keys 400" "$(post /v1/feedback "$INGEST" fbd.json)" 400
 # admin read
 eq "get conversation" "$(req GET /v1/conversations/s-1 -H "Authorization: Bearer $ADMIN")" 200
 eq "get: ratings" "$(python3 -c 'import json; print(len(json.load(open("out.json"))["ratings"]))')" 2
-contains "get: scrubbed" out.json "<EMAIL>"
+contains "get: scrubbed" out.json "<EMAIL_1>"
 contains "get: verdict" out.json '"verdict"'
 eq "get unknown 404" "$(req GET /v1/conversations/zzz -H "Authorization: Bearer $ADMIN")" 404
 
