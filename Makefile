@@ -140,10 +140,14 @@ bench: $(BIN)
 eval-scrub: $(BIN)
 	@python3 tools/eval_scrub.py $(BIN) --check
 
+# The same metric on a held-out corpus written apart from the rules.
+scrub-holdout: $(BIN)
+	@python3 tools/scrub_holdout.py $(BIN) --check
+
 clean:
 	rm -rf build build-asan build-fuzz build-grammars
 
-.PHONY: all deps check test demo fuzz bench clean unit-bin eval-scrub
+.PHONY: all deps check test demo fuzz bench clean unit-bin eval-scrub scrub-holdout
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

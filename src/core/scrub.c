@@ -252,6 +252,26 @@ static const char *const non_values[] = {
 	NULL,
 };
 
+/* A placeholder word found inside a long random value, with letters or
+ * digits on both sides (...PgTTODO4I1... in a storage key, w%($lb in a
+ * Django key), is chance, not a placeholder. */
+static int embedded_word(const unsigned char *low, size_t m, size_t i, size_t wl)
+{
+	if (m < 32)
+		return 0;
+	if (low[i] == '%' && low[i + 1] == '(') {
+		/* %(name)s is a format; %( followed by anything else is not */
+		size_t k = i + 2;
+
+		while (k < m && (is_alpha(low[k]) || low[k] == '_'))
+			k++;
+		return !(k > i + 2 && k < m && low[k] == ')');
+	}
+	if (!is_alpha(low[i]))
+		return 0;
+	return i > 0 && is_alnum(low[i - 1]) && i + wl < m && is_alnum(low[i + wl]);
+}
+
 static int placeholder_like(const unsigned char *p, size_t n)
 {
 	unsigned char low[512];
@@ -259,7 +279,10 @@ static int placeholder_like(const unsigned char *p, size_t n)
 
 	if (!n)
 		return 1;
-	if (p[0] == '$' || p[0] == '%' || p[0] == '[' || p[0] == '{' || p[0] == '(')
+	/* $VAR, [x], {x}, (x); %VAR% and %(name)s but not a random value
+	 * that happens to start with % */
+	if (p[0] == '$' || p[0] == '[' || p[0] == '{' || p[0] == '(' ||
+	    (p[0] == '%' && (p[n - 1] == '%' || (n > 1 && p[1] == '('))))
 		return 1;
 	if (distinct(p, n) <= 2)
 		return 1;
@@ -267,9 +290,13 @@ static int placeholder_like(const unsigned char *p, size_t n)
 	 * candidate secret, so it must be cheap) */
 	for (size_t i = 0; i < m; i++)
 		low[i] = (unsigned char)lower(p[i]);
-	for (const char *const *w = placeholder_words; *w; w++)
-		if (memmem(low, m, *w, strlen(*w)))
-			return 1;
+	for (const char *const *w = placeholder_words; *w; w++) {
+		size_t wl = strlen(*w);
+
+		for (const unsigned char *h = low; (h = memmem(h, m - (size_t)(h - low), *w, wl)); h++)
+			if (!embedded_word(low, m, (size_t)(h - low), wl))
+				return 1;
+	}
 	return in_list_ci(p, n, non_values);
 }
 
@@ -292,7 +319,9 @@ static int identifier_like(const unsigned char *p, size_t n)
 			continue;
 		else if (!(c >= 'a' && c <= 'z'))
 			other++;
-		if (c == '(' || c == '[')
+		/* a call or an index, get_token() or env["X"]; a bracket
+		 * inside random text (django-insecure-...(q6-g+...) is not */
+		if ((c == '(' || c == '[') && !other && (p[n - 1] == ')' || p[n - 1] == ']'))
 			return 1;
 	}
 	if (other)
@@ -437,6 +466,23 @@ static int is_nanp(const char *d)
 	return d[0] >= '2' && d[3] >= '2';
 }
 
+/* A date starts at k: 19YY or 20YY, '-' or '/', a two-digit month, then
+ * a separator or the end of the digits (2024-01-15, 2024/01). The
+ * four-digit groups of real numbers (+55 11 91234-5678, 03-1461-4674,
+ * +91-78632-83627) are followed by more than two digits, so they pass. */
+static int date_at(const struct text *x, size_t k)
+{
+	int c0 = at(x, k), c1 = at(x, k + 1), sep = at(x, k + 4);
+
+	if (!((c0 == '1' && c1 == '9') || (c0 == '2' && c1 == '0')))
+		return 0;
+	if (!is_digit(at(x, k + 2)) || !is_digit(at(x, k + 3)) || is_digit(before(x, k, 1)))
+		return 0;
+	if ((sep != '-' && sep != '/') || !is_digit(at(x, k + 5)) || !is_digit(at(x, k + 6)))
+		return 0;
+	return !is_digit(at(x, k + 7));
+}
+
 /* Shapes that are numbers of another kind: dates, decimals, section
  * numbers, compact runs too short for a full number. */
 static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *d, size_t n)
@@ -458,7 +504,7 @@ static int phone_shape_ok(const struct text *x, size_t a, size_t b, const char *
 	if (!seps && n < 10)
 		return 0;
 	for (size_t k = a; k + 5 <= b; k++)
-		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) && t[k + 4] == '-')
+		if (date_at(x, k))
 			return 0;
 	if (d[0] == '1')  /* +1: a North American number, exactly */
 		return n == 11 && is_nanp(d + 1);
@@ -537,9 +583,7 @@ static int v_phone_ctx(const struct text *x, size_t *s, size_t *e)
 		return 0;
 	/* 2024-01-15 or 2024/01/15 inside is a date, not a number */
 	for (size_t k = *s; k + 5 <= *e; k++)
-		if (is_digit(t[k]) && is_digit(t[k + 1]) && is_digit(t[k + 2]) && is_digit(t[k + 3]) &&
-		    (t[k + 4] == '-' || t[k + 4] == '/') && (k == *s || !is_digit(t[k - 1])) &&
-		    (t[k] == '1' || t[k] == '2'))
+		if (date_at(x, k))
 			return 0;
 	return 1;
 }
@@ -894,6 +938,15 @@ static int card_span(const struct text *x, size_t *s, size_t *e)
 		if (!ok || (ng >= 4 && (groups[ng - 1] < 1 || groups[ng - 1] > 4)))
 			return 0;
 	}
+	/* 17 to 19 digits in one run are ids (Discord and X snowflakes pass
+	 * Luhn one time in ten); a card that long is printed in groups, or
+	 * named as one */
+	if (ng == 1 && n > 16) {
+		size_t a = *s > 32 ? *s - 32 : 0;
+
+		if (!has_ci(t, a, *s, "card") && !has_ci(t, a, *s, "pan"))
+			return 0;
+	}
 	if (distinct((const unsigned char *)d, n) < 3 || !card_issuer_ok(d, n) || !luhn_ok(d, n))
 		return 0;
 	for (const char *const *c = test_cards; *c; c++)
@@ -1045,6 +1098,29 @@ static int quoted(const struct text *x, size_t s)
 	return c == '"' || c == '\'' || c == '`';
 }
 
+/* Letters only, but in random case: pQqKGjygkcGfu, not userPassword or
+ * XMLHttpRequest. Identifiers are words, so their lower-case runs are
+ * long; a random mix of cases breaks them every two letters or so. */
+static int random_case(const unsigned char *p, size_t n)
+{
+	unsigned up = 0, runs = 0, lo = 0;
+
+	if (n < 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			up++;
+		else if (c >= 'a' && c <= 'z') {
+			lo++;
+			runs += i == 0 || !(p[i - 1] >= 'a' && p[i - 1] <= 'z');
+		} else if (c != '-' && c != '_')
+			return 0;
+	}
+	return up >= 2 && runs >= 3 && lo < 3 * runs;
+}
+
 static int v_password(const struct text *x, size_t *s, size_t *e)
 {
 	const unsigned char *p = x->t + *s;
@@ -1055,10 +1131,36 @@ static int v_password(const struct text *x, size_t *s, size_t *e)
 	if (!quoted(x, *s)) {
 		int c = p[n - 1];
 
-		if (n < 5 || identifier_like(p, n) || c == ')' || c == '(')
+		if (n < 5 || (identifier_like(p, n) && !random_case(p, n)) || c == ')' || c == '(')
 			return 0;
 	}
 	return 1;
+}
+
+/* Words that make a quoted phrase a sentence (a hint, an error message,
+ * a label), not a passphrase of random words. */
+static const char *const prose_words[] = {
+	"a", "an", "the", "is", "are", "be", "was", "must", "should", "not", "no", "to", "of", "and",
+	"or", "in", "on", "at", "for", "with", "you", "your", "my", "this", "that", "it", "please",
+	"enter", "invalid", "incorrect", "wrong", "required", "password", "passphrase", "least",
+	"characters", "chars", "too", "short", "long", "match", "do", "does", "did", "has", "have",
+	"new", "old", "current", "confirm", "reset", "forgot", "show", "hide", "type", "here", NULL,
+};
+
+static int v_passphrase(const struct text *x, size_t *s, size_t *e)
+{
+	const unsigned char *p = x->t + *s, *end = x->t + *e;
+
+	while (p < end) {
+		const unsigned char *w = memchr(p, ' ', (size_t)(end - p));
+
+		if (!w)
+			w = end;
+		if (in_list_ci(p, (size_t)(w - p), prose_words))
+			return 0;
+		p = w + 1;
+	}
+	return !placeholder_like(x->t + *s, *e - *s);
 }
 
 static int quoted(const struct text *x, size_t s);
@@ -1069,7 +1171,7 @@ static int v_secret(const struct text *x, size_t *s, size_t *e)
 	size_t n = *e - *s;
 	unsigned lo = 0, up = 0, dg = 0;
 
-	if (n < 12 || placeholder_like(p, n) || identifier_like(p, n))
+	if (n < 12 || placeholder_like(p, n) || (identifier_like(p, n) && !random_case(p, n)))
 		return 0;
 	for (size_t k = 0; k < n; k++) {
 		lo |= p[k] >= 'a' && p[k] <= 'z';
@@ -1080,7 +1182,7 @@ static int v_secret(const struct text *x, size_t *s, size_t *e)
 		return 0;
 	/* a bare value needs a digit: random tokens of this length nearly
 	 * always have one, words and expressions (auto_error=False) do not */
-	if (!quoted(x, *s) && !dg)
+	if (!quoted(x, *s) && !dg && !random_case(p, n))
 		return 0;
 	/* random: about 3 bits per byte or more for a value this long */
 	if (entropy(p, n) < (n >= 20 ? 3.0 : 2.6))
@@ -1105,7 +1207,9 @@ static int v_token(const struct text *x, size_t *s, size_t *e)
 		up |= p[k] >= 'A' && p[k] <= 'Z';
 		dg |= is_digit(p[k]);
 	}
-	return lo + up + dg >= 2;  /* a random body mixes classes */
+	/* a random body mixes classes; an upper-case base32 one (AWS key
+	 * ids) lacks a digit one time in thirty but still has many letters */
+	return lo + up + dg >= 2 || (up && tail == 16 && distinct(p + n - tail, tail) >= 7);
 }
 
 static int v_basic(const struct text *x, size_t *s, size_t *e)
@@ -1129,8 +1233,14 @@ static int v_sas(const struct text *x, size_t *s, size_t *e)
 {
 	size_t a = *s > 600 ? *s - 600 : 0, b = *e + 600 < x->len ? *e + 600 : x->len;
 
+	size_t v = *s + 4;
+
+	/* a signature is URL-encoded base64 and may start with %2B or %2F:
+	 * that is an escape, not a %VAR% placeholder */
+	while (v + 3 < *e && x->t[v] == '%' && is_hex(x->t[v + 1]) && is_hex(x->t[v + 2]))
+		v += 3;
 	return (has_ci(x->t, a, b, "sv=") && (has_ci(x->t, a, b, "se=") || has_ci(x->t, a, b, "sp="))) &&
-	       !placeholder_like(x->t + *s + 4, *e - *s - 4);
+	       !placeholder_like(x->t + v, *e - v);
 }
 
 static int v_discord(const struct text *x, size_t *s, size_t *e)
@@ -1222,6 +1332,7 @@ static int validate(const struct scrubber *sc, const struct scrub_rule *r, const
 	case V_USERPASS: return v_userpass(x, s, e);
 	case V_JWT: return v_jwt(x, s, e);
 	case V_PASSWORD: return v_password(x, s, e);
+	case V_PASSPHRASE: return v_passphrase(x, s, e);
 	case V_SECRET: return v_secret(x, s, e);
 	case V_TOKEN: return v_token(x, s, e);
 	case V_BASIC: return v_basic(x, s, e);

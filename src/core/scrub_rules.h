@@ -31,6 +31,7 @@ enum scrub_validator {
 	V_USERPASS,    /* user:password with a real password */
 	V_JWT,         /* header is base64url of a JSON object with "alg" */
 	V_PASSWORD,    /* a literal value, not a placeholder or an expression */
+	V_PASSPHRASE,  /* lower-case words, none of them prose (the, must, enter, ...) */
 	V_SECRET,      /* a random-looking value (entropy, classes), not a placeholder */
 	V_TOKEN,       /* a provider token: body not a placeholder, not a documented example */
 	V_BASIC,       /* base64 that decodes to user:password */
