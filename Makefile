@@ -40,8 +40,11 @@ WEB_OBJ  := $(BUILD)/gen/web_assets.o
 # build) and archived into the library. Each dir holds parser.c (+ scanner.c).
 GRAMMAR_DIRS := python java javascript go c cpp c-sharp php/php ruby rust
 GRAMMAR_NM   := grammars/node_modules
-GRAMMAR_OBJ  := $(foreach g,$(GRAMMAR_DIRS),build-grammars/$(g)/parser.o \
-                  $(if $(wildcard $(GRAMMAR_NM)/tree-sitter-$(g)/src/scanner.c),build-grammars/$(g)/scanner.o))
+# Grammars with an external scanner, listed rather than found with a
+# wildcard: on a fresh clone node_modules appears only when `deps` has run,
+# after this Makefile was read.
+GRAMMAR_SCANNERS := python javascript cpp c-sharp php/php ruby rust
+GRAMMAR_OBJ  := $(GRAMMAR_DIRS:%=build-grammars/%/parser.o) $(GRAMMAR_SCANNERS:%=build-grammars/%/scanner.o)
 
 build-grammars/%/parser.o: $(GRAMMAR_NM)/tree-sitter-%/src/parser.c
 	@mkdir -p $(dir $@)
@@ -53,7 +56,7 @@ build-grammars/%/scanner.o: $(GRAMMAR_NM)/tree-sitter-%/src/scanner.c
 
 GRAMMAR_LIB  := build-grammars/libgrammars.a
 
-$(GRAMMAR_NM)/tree-sitter-%/src/parser.c:
+$(GRAMMAR_NM)/tree-sitter-%/src/parser.c $(GRAMMAR_NM)/tree-sitter-%/src/scanner.c:
 	@echo "missing $@: run scripts/install-deps (npm ci in grammars/)" >&2; exit 1
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -100,7 +103,10 @@ check: $(BIN) $(UNIT_BIN)
 test: deps
 	@bash tests/run-all.sh
 
-demo: deps $(BIN)
+# A sub-make after `deps`, so that it reads the Makefile with the npm
+# packages in place, and builds on every core.
+demo: deps
+	@$(MAKE) -s -j$$(nproc 2>/dev/null || echo 2) all
 	@bash scripts/demo.sh $(BIN)
 
 # libFuzzer drivers (clang), built into build-fuzz/.
