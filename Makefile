@@ -84,7 +84,23 @@ $(GRAMMAR_LIB): $(GRAMMAR_OBJ)
 	@rm -f $@
 	ar qcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(LIBA) $(GRAMMAR_LIB)
+# The scrubber's Hyperscan database, compiled and serialized at build time
+# by tools/hsdb_gen.c (linked into the binary only; see src/core/scrub.c).
+HSDB_GEN := $(BUILD)/gen/hsdb-gen
+HSDB_C   := $(BUILD)/gen/scrub_hsdb.c
+HSDB_OBJ := $(BUILD)/gen/scrub_hsdb.o
+
+$(HSDB_GEN): tools/hsdb_gen.c $(LIBA) $(GRAMMAR_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(LIBA) $(GRAMMAR_LIB) $(LDLIBS)
+
+$(HSDB_C): $(HSDB_GEN)
+	$(HSDB_GEN) > $@.tmp && mv $@.tmp $@
+
+$(HSDB_OBJ): $(HSDB_C)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(MAIN_OBJ) $(LIBA) $(GRAMMAR_LIB) $(HSDB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(GRAMMAR_LIB)

@@ -285,6 +285,12 @@ int cmd_scrub(int argc, char **argv)
 		return cli_usage_error("scrub", "one input at most, got '%s' too", argv[optind]);
 	if (rules) {
 		print_rules();
+		/* where the rules' database came from, on stderr: stdout is the list */
+		if ((s = scrubber_new_opts(&so, err, sizeof err))) {
+			fprintf(stderr, "rule database: %s\n", scrubber_db_embedded(s) ?
+				"compiled at build time" : "compiled at start-up");
+			scrubber_free(s);
+		}
 		return EXIT_OK;
 	}
 	if (r.json && r.check)

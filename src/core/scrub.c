@@ -64,6 +64,7 @@ struct scan_state {
 
 struct scrubber {
 	hs_database_t *db;
+	bool db_embedded;           /* deserialized from the build-time copy */
 	hs_scratch_t *proto;
 	pcre2_code **re;            /* per rule, NULL when stage 1 is enough */
 	bool *jit;                  /* per rule: re was JIT-compiled */
@@ -1408,6 +1409,102 @@ static void state_put(const struct scrubber *cs, struct scan_state *st)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * The Hyperscan database serialized at build time (build/gen/scrub_hsdb.c,
+ * made by tools/hsdb_gen.c and linked into the cerberus binary only), so
+ * that a command does not spend ~0.13 s compiling the rules. Weak: tests and
+ * fuzz drivers link without it and compile at run time. It is used only when
+ * it was made from exactly these rules by this Hyperscan version, and when
+ * this CPU can run it; otherwise the rules are compiled as usual.
+ */
+extern const unsigned char scrub_hsdb[] __attribute__((weak));
+extern const size_t scrub_hsdb_len __attribute__((weak));
+extern const uint64_t scrub_hsdb_rules __attribute__((weak));
+
+static void rule_arrays(const char **pats, unsigned *flags, unsigned *ids)
+{
+	for (unsigned r = 0; r < scrub_nrules; r++) {
+		pats[r] = scrub_rules[r].hs;
+		flags[r] = (scrub_rules[r].maxlen ? 0 : HS_FLAG_SOM_LEFTMOST) |
+			   (scrub_rules[r].flags & RF_CASELESS ? HS_FLAG_CASELESS : 0);
+		ids[r] = r;
+	}
+}
+
+/* FNV-1a over the Hyperscan version, every pattern and its flags. */
+static uint64_t rules_fingerprint(const char **pats, const unsigned *flags, unsigned n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *v = hs_version();
+
+	for (const char *p = v; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (unsigned r = 0; r < n; r++) {
+		for (const char *p = pats[r]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+		h = (h ^ flags[r]) * 0x100000001b3ULL;
+	}
+	return (h ^ n) * 0x100000001b3ULL;
+}
+
+static bool load_embedded(struct scrubber *s, const char **pats, const unsigned *flags, unsigned n)
+{
+	if (!&scrub_hsdb_len || !&scrub_hsdb_rules || !scrub_hsdb ||
+	    scrub_hsdb_rules != rules_fingerprint(pats, flags, n))
+		return false;
+	if (hs_deserialize_database((const char *)scrub_hsdb, scrub_hsdb_len, &s->db) != HS_SUCCESS) {
+		s->db = NULL;
+		return false;
+	}
+	/* the scratch check fails for a database built for other CPU features */
+	if (hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS) {
+		hs_free_database(s->db);
+		s->db = NULL;
+		s->proto = NULL;
+		return false;
+	}
+	return true;
+}
+
+int scrub_serialize_rules(char **bytes, size_t *len, uint64_t *fingerprint, char *err, size_t errlen)
+{
+	unsigned n = scrub_nrules;
+	const char **pats = calloc(n, sizeof *pats);
+	unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
+	hs_compile_error_t *ce = NULL;
+	hs_database_t *db = NULL;
+	int rc = -1;
+
+	if (!pats || !flags || !ids) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	rule_arrays(pats, flags, ids);
+	if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+		snprintf(err, errlen, "cannot compile scrub rules: %s", ce ? ce->message : "?");
+		hs_free_compile_error(ce);
+		goto out;
+	}
+	if (hs_serialize_database(db, bytes, len) != HS_SUCCESS) {
+		snprintf(err, errlen, "cannot serialize the scrub database");
+		goto out;
+	}
+	*fingerprint = rules_fingerprint(pats, flags, n);
+	rc = 0;
+out:
+	hs_free_database(db);
+	free(pats);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
+bool scrubber_db_embedded(const struct scrubber *s)
+{
+	return s->db_embedded;
+}
+
 static void err_set(char *err, size_t errlen, const char *fmt, const char *a, unsigned r)
 {
 	if (err && errlen)
@@ -1431,19 +1528,16 @@ struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, siz
 	if (o)
 		s->opt = *o;
 	pthread_mutex_init(&s->lock, NULL);
-	for (unsigned r = 0; r < n; r++) {
-		pats[r] = scrub_rules[r].hs;
-		flags[r] = (scrub_rules[r].maxlen ? 0 : HS_FLAG_SOM_LEFTMOST) |
-			   (scrub_rules[r].flags & RF_CASELESS ? HS_FLAG_CASELESS : 0);
-		ids[r] = r;
-	}
-	if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &ce) != HS_SUCCESS) {
+	rule_arrays(pats, flags, ids);
+	if ((s->db_embedded = load_embedded(s, pats, flags, n)))
+		;
+	else if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &ce) != HS_SUCCESS) {
 		err_set(err, errlen, "cannot compile scrub rules: %s (rule %u)", ce ? ce->message : "?",
 			ce ? (unsigned)ce->expression : 0);
 		hs_free_compile_error(ce);
 		goto fail;
 	}
-	if (hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS) {
+	if (!s->proto && hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS) {
 		err_set(err, errlen, "cannot allocate scrub scratch space%s", "", 0);
 		goto fail;
 	}

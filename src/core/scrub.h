@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -111,6 +112,13 @@ struct scrub_ctx;
 struct scrubber *scrubber_new(char *err, size_t errlen);
 struct scrubber *scrubber_new_opts(const struct scrub_options *o, char *err, size_t errlen);
 void scrubber_free(struct scrubber *s);
+/* True when s uses the database serialized at build time rather than one
+ * compiled when it was made (see tools/hsdb_gen.c). */
+bool scrubber_db_embedded(const struct scrubber *s);
+/* Compile the rules and serialize the database (for the build-time copy):
+ * *bytes is malloc'd; *fingerprint identifies the rules and the Hyperscan
+ * version it was made from. Returns 0 or -1 with a message in err. */
+int scrub_serialize_rules(char **bytes, size_t *len, uint64_t *fingerprint, char *err, size_t errlen);
 
 /* "EMAIL", "PHONE", ... ; NULL for an out-of-range type. */
 const char *scrub_type_name(enum scrub_type t);

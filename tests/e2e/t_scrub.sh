@@ -82,3 +82,6 @@ eq "counted as pii" "$(jget ex2/manifest.json counts rejected pii)" "$(( $(jget 
 # accuracy on the generated corpus (targets of the issue)
 python3 "$ROOT/tools/eval_scrub.py" "$CERBERUS" --check > eval.txt; eq "eval-scrub targets" $? 0
 sed 's/^/    /' eval.txt | tail -3
+# the binary carries the rules' database compiled at build time (no start-up compile)
+"$CERBERUS" scrub --rules 2> rules.err > /dev/null
+contains "database from the build" rules.err "rule database: compiled at build time"
