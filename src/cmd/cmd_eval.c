@@ -12,6 +12,8 @@
 #include "core/codebleu.h"
 #include "core/evaltext.h"
 #include "util/buf.h"
+#include "util/jscan.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -58,6 +60,9 @@ const char cmd_eval_usage[] =
 	"Common options:\n"
 	"  --hyp FILE           hypotheses (UTF-8, one per line)\n"
 	"  --ref FILE           references; repeat for several references per line\n"
+	"  --jsonl              every line of every file is a JSON string, so that a\n"
+	"                       segment can span lines (multi-line code):\n"
+	"                       \"def f(x):\\n    return x\"\n"
 	"  --json               print JSON (with --sentence: one object per line)\n"
 	"  --jobs N             threads (default: the number of CPUs, at most 8); the\n"
 	"                       output does not depend on it\n"
@@ -73,7 +78,7 @@ const char cmd_eval_usage[] =
 enum {
 	OPT_HYP = OPT_CMD_BASE, OPT_REF, OPT_TOKENIZE, OPT_SMOOTH, OPT_SMOOTH_VALUE, OPT_LOWERCASE,
 	OPT_SENTENCE, OPT_CHAR_ORDER, OPT_WORD_ORDER, OPT_BETA, OPT_WHITESPACE, OPT_EPS,
-	OPT_LANG, OPT_WEIGHTS, OPT_DFZERO, OPT_JOBS,
+	OPT_LANG, OPT_WEIGHTS, OPT_DFZERO, OPT_JOBS, OPT_JSONL,
 };
 
 static const struct option long_options[] = {
@@ -94,6 +99,7 @@ static const struct option long_options[] = {
 	{ "dataflow-zero", required_argument, NULL, OPT_DFZERO },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -103,10 +109,12 @@ static const struct option long_options[] = {
 /* Largest input file read, so one huge file cannot take the process down. */
 #define MAX_FILE ((size_t)2 << 30)
 
-/* One input file: its bytes and its lines. */
+/* One input file: its bytes and its lines (spans into data, or into text
+ * for --jsonl, where the segments are the lines' decoded strings). */
 struct input {
 	const char *path;
 	struct buf data;
+	struct buf text;
 	struct evaltext_lines lines;
 };
 
@@ -118,12 +126,75 @@ struct eval_args {
 	struct bleu_opts bo;
 	struct chrf_opts co;
 	struct codebleu_opts cbo;
-	bool sentence, json;
+	bool sentence, json, jsonl;
 	const char *lang;
 	int jobs;
 };
 
-static int read_input(struct input *in, const char *path, int how)
+/* --jsonl: each line holds one JSON string, decoded into in->text; the
+ * segments are those strings, stripped as plain lines would be. */
+static int decode_jsonl(struct input *in, int how)
+{
+	const char *d = buf_cstr(&in->data);
+	size_t len = in->data.len, pos = 0, lineno = 0, n = 0, cap = 0, *off = NULL;
+	int rc = EXIT_DATA;
+
+	buf_init(&in->text, MAX_FILE);
+	while (pos < len) {
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - d) : len, start = in->text.len;
+		struct jscan j;
+
+		lineno++;
+		if (!utf8_valid(d + pos, end - pos, NULL)) {
+			cli_error("%s:%zu: invalid UTF-8", in->path, lineno);
+			goto out;
+		}
+		jscan_init(&j, d + pos, end - pos);
+		if (jscan_peek(&j) != JS_STRING) {
+			cli_error("%s:%zu: expected a JSON string (--jsonl)", in->path, lineno);
+			goto out;
+		}
+		if (jscan_string(&j, &in->text) || !jscan_end(&j)) {
+			cli_error("%s:%zu: %s", in->path, lineno, j.err ? j.err : "out of memory");
+			goto out;
+		}
+		if (n + 2 > cap) {
+			size_t *t = realloc(off, (cap = cap ? 2 * cap : 256) * sizeof(*off));
+			if (!t) {
+				cli_error("cannot read '%s': out of memory", in->path);
+				goto out;
+			}
+			off = t;
+		}
+		off[n++] = start;
+		off[n++] = in->text.len;
+		pos = end + 1;
+	}
+	/* the text buffer no longer moves: the spans can point into it */
+	in->lines.n = 0;
+	for (size_t i = 0; i < n; i += 2) {
+		struct evaltext_span s = { buf_cstr(&in->text) + off[i], off[i + 1] - off[i] };
+
+		if (in->lines.n == in->lines.cap) {
+			size_t c = in->lines.cap ? 2 * in->lines.cap : 256;
+			struct evaltext_span *v = realloc(in->lines.v, c * sizeof(*v));
+			if (!v) {
+				cli_error("cannot read '%s': out of memory", in->path);
+				goto out;
+			}
+			in->lines.v = v;
+			in->lines.cap = c;
+		}
+		in->lines.v[in->lines.n++] = how == EVALTEXT_STRIP ? evaltext_strip(s) : evaltext_rstrip(s);
+	}
+	rc = 0;
+out:
+	free(off);
+	return rc;
+}
+
+static int read_input(struct input *in, const char *path, int how, bool jsonl)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char chunk[65536];
@@ -153,6 +224,8 @@ static int read_input(struct input *in, const char *path, int how)
 	}
 	if (f != stdin)
 		fclose(f);
+	if (jsonl)
+		return decode_jsonl(in, how);
 	rc = evaltext_split_lines(buf_cstr(&in->data), in->data.len, how, &in->lines, &bad);
 	if (rc == -1) {
 		cli_error("%s:%zu: invalid UTF-8", path, bad);
@@ -168,6 +241,7 @@ static int read_input(struct input *in, const char *path, int how)
 static void input_release(struct input *in)
 {
 	buf_release(&in->data);
+	buf_release(&in->text);
 	evaltext_lines_release(&in->lines);
 }
 
@@ -176,10 +250,10 @@ static int read_all(const struct eval_args *a, struct input *hyp, struct input *
 {
 	int rc;
 
-	if ((rc = read_input(hyp, a->hyp, how)))
+	if ((rc = read_input(hyp, a->hyp, how, a->jsonl)))
 		return rc;
 	for (size_t r = 0; r < a->nrefs; r++) {
-		if ((rc = read_input(&refs[r], a->refs[r], how)))
+		if ((rc = read_input(&refs[r], a->refs[r], how, a->jsonl)))
 			return rc;
 		if (refs[r].lines.n != hyp->lines.n) {
 			cli_error("'%s' has %zu lines but '%s' has %zu: each line of the hypotheses needs "
@@ -635,6 +709,7 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
 			if ((rc = parse_int_opt("jobs", optarg, 1, MAX_JOBS, &a->jobs)))
 				return rc;
 			break;
+		case OPT_JSONL: a->jsonl = true; break;
 		case 'h': cli_help(cmd_eval_usage); return -1;
 		default: return EXIT_USAGE;
 		}

@@ -95,3 +95,38 @@ head -300 many.txt > c1.txt; head -300 many2.txt > c2.txt
 "$CERBERUS" eval codebleu --lang python --hyp c1.txt --ref c2.txt --json --jobs 4 > k4.json 2>/dev/null
 eq "codebleu jobs 1 = jobs 4" "$(cmp -s k1.json k4.json && echo same)" same
 status 2 "bad jobs" "$CERBERUS" eval bleu --hyp hyp.txt --ref r1.txt --jobs 0
+
+# --jsonl: a segment per JSON string, so code can span lines
+python3 -c '
+import json
+ref = ["def mean(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total / len(xs)\n",
+       "def is_even(n):\n    return n % 2 == 0\n"]
+hyp = ["def mean(values):\n    s = 0\n    for v in values:\n        s = s + v\n    return s / len(values)\n",
+       "def is_even(n):\n    return n % 2 == 0\n"]
+open("ref.jsonl", "w").write("".join(json.dumps(x) + "\n" for x in ref))
+open("hyp.jsonl", "w").write("".join(json.dumps(x) + "\r\n" for x in hyp))
+open("one.txt", "w").write("the cat sat on the mat\n")
+open("one.jsonl", "w").write(json.dumps("the cat sat on the mat") + "\n")'
+"$CERBERUS" eval codebleu --lang python --jsonl --hyp ref.jsonl --ref ref.jsonl > jl-same.txt 2> jl-same.err
+eq "jsonl: identical multi-line code" $? 0
+contains "jsonl: identical code scores 1" jl-same.txt "CodeBLEU = 1.0000"
+contains "jsonl: multi-line code parses (whole trees)" jl-same.txt "syntax = 1.0000 [21/21]"
+lacks "jsonl: no syntax errors" jl-same.err "syntax errors"
+"$CERBERUS" eval codebleu --lang python --jsonl --hyp hyp.jsonl --ref ref.jsonl > jl-diff.txt 2>&1
+eq "jsonl: CRLF lines" $? 0
+lacks "jsonl: renamed code is not a perfect match" jl-diff.txt "CodeBLEU = 1.0000"
+"$CERBERUS" eval bleu --hyp one.txt --ref one.txt --json > plain.json
+"$CERBERUS" eval bleu --jsonl --hyp one.jsonl --ref one.jsonl --json > jl.json
+eq "jsonl: a one-line segment scores as the plain line" "$(jget jl.json score)" "$(jget plain.json score)"
+printf '"a"\n42\n' > jl-bad1.jsonl
+"$CERBERUS" eval bleu --jsonl --hyp jl-bad1.jsonl --ref jl-bad1.jsonl 2> jl-bad1.err; eq "jsonl: a number" $? 1
+contains "jsonl: line named" jl-bad1.err "jl-bad1.jsonl:2: expected a JSON string"
+printf '"a\n' > jl-bad2.jsonl
+status 1 "jsonl: truncated string" "$CERBERUS" eval bleu --jsonl --hyp jl-bad2.jsonl --ref jl-bad2.jsonl
+printf '"a" "b"\n' > jl-bad3.jsonl
+status 1 "jsonl: two values on a line" "$CERBERUS" eval bleu --jsonl --hyp jl-bad3.jsonl --ref jl-bad3.jsonl
+printf '"\377"\n' > jl-bad4.jsonl
+"$CERBERUS" eval bleu --jsonl --hyp jl-bad4.jsonl --ref jl-bad4.jsonl 2> jl-bad4.err; eq "jsonl: invalid UTF-8" $? 1
+contains "jsonl: invalid UTF-8 named" jl-bad4.err "invalid UTF-8"
+printf '"x\\u0000y"\n' > jl-bad5.jsonl
+status 1 "jsonl: NUL escape" "$CERBERUS" eval bleu --jsonl --hyp jl-bad5.jsonl --ref jl-bad5.jsonl
