@@ -373,17 +373,55 @@ struct code_text {
 	size_t len;
 	size_t *cp_off;   /* byte offset of each code point, and len at [ncp] */
 	size_t ncp;
+	size_t *line_cp;  /* code point index where each line starts (split at "\n") */
+	size_t nlines;
 };
 
-/* code[sc:ec] of the reference: it slices a str (code points) with
- * tree-sitter's byte columns. */
-static struct str slice_cols(const struct code_text *t, uint32_t sc, uint32_t ec)
+/* code.split("\n")[row][sc:ec] of the reference: it slices a str (code
+ * points) with tree-sitter's byte columns, clamped as Python clamps. */
+static struct str slice_line(const struct code_text *t, uint32_t row, uint32_t sc, uint32_t ec)
 {
-	size_t a = sc < t->ncp ? sc : t->ncp, b = ec < t->ncp ? ec : t->ncp;
-	struct str s = { t->p + t->cp_off[a], 0 };
+	struct str s = { t->p + t->len, 0 };
+	size_t ls, ll, a, b;
 
+	if (row >= t->nlines)
+		return s;
+	ls = t->line_cp[row];
+	ll = (row + 1 < t->nlines ? t->line_cp[row + 1] - 1 : t->ncp) - ls;
+	a = ls + (sc < ll ? sc : ll);
+	b = ls + (ec < ll ? ec : ll);
+	s.p = t->p + t->cp_off[a];
 	if (b > a)
 		s.len = (uint32_t)(t->cp_off[b] - t->cp_off[a]);
+	return s;
+}
+
+/* A token over several rows: the reference joins the rest of its first
+ * line, the lines between and the start of its last line, without the
+ * newlines. */
+static struct str slice_rows(struct dctx *c, const struct code_text *t, TSPoint sp, TSPoint ep)
+{
+	struct str parts[3], s = { t->p + t->len, 0 };
+	size_t total = 0;
+	char *out;
+
+	parts[0] = slice_line(t, sp.row, sp.column, UINT32_MAX);
+	parts[2] = slice_line(t, ep.row, 0, ep.column);
+	total = parts[0].len + parts[2].len;
+	for (uint32_t r = sp.row + 1; r < ep.row; r++)
+		total += slice_line(t, r, 0, UINT32_MAX).len;
+	if (!(out = aalloc(c, total + 1)))
+		return s;
+	s.p = out;
+	memcpy(out, parts[0].p, parts[0].len);
+	out += parts[0].len;
+	for (uint32_t r = sp.row + 1; r < ep.row; r++) {
+		parts[1] = slice_line(t, r, 0, UINT32_MAX);
+		memcpy(out, parts[1].p, parts[1].len);
+		out += parts[1].len;
+	}
+	memcpy(out, parts[2].p, parts[2].len);
+	s.len = (uint32_t)total;
 	return s;
 }
 
@@ -429,12 +467,11 @@ static void collect_tokens(struct dctx *c, const struct code_text *t, TSNode n, 
 		ti->start = s;
 		ti->end = e;
 		ti->idx = (int)c->ntok++;
-		ti->code = slice_cols(t, ts_node_start_point(n).column, ts_node_end_point(n).column);
-		if (ts_node_start_point(n).row != ts_node_end_point(n).row) {
-			/* one line per sample: rows differ only for odd input; the
-			 * reference then joins lines, which this byte slice matches */
-			ti->code.p = t->p + (s < t->len ? s : t->len);
-			ti->code.len = (uint32_t)((e < t->len ? e : t->len) - (s < t->len ? s : t->len));
+		{
+			TSPoint sp = ts_node_start_point(n), ep = ts_node_end_point(n);
+
+			ti->code = sp.row == ep.row ? slice_line(t, sp.row, sp.column, ep.column)
+						    : slice_rows(c, t, sp, ep);
 		}
 		return;
 	}
@@ -1289,13 +1326,22 @@ static int code_text_init(struct dctx *c, struct code_text *t, const char *code,
 {
 	size_t i = 0, adv;
 
+	size_t nl = 1;
+
 	t->p = code;
 	t->len = len;
 	t->ncp = 0;
-	if (!(t->cp_off = aalloc(c, (len + 1) * sizeof(size_t))))
+	for (size_t k = 0; k < len; k++)
+		nl += code[k] == '\n';
+	if (!(t->cp_off = aalloc(c, (len + 1) * sizeof(size_t))) ||
+	    !(t->line_cp = aalloc(c, nl * sizeof(size_t))))
 		return -1;
+	t->nlines = 1;
+	t->line_cp[0] = 0;
 	while (i < len) {
 		t->cp_off[t->ncp++] = i;
+		if (code[i] == '\n')
+			t->line_cp[t->nlines++] = t->ncp;  /* the next code point starts a line */
 		evaltext_decode(code + i, len - i, &adv);
 		i += adv;
 	}

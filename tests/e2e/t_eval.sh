@@ -130,3 +130,11 @@ printf '"\377"\n' > jl-bad4.jsonl
 contains "jsonl: invalid UTF-8 named" jl-bad4.err "invalid UTF-8"
 printf '"x\\u0000y"\n' > jl-bad5.jsonl
 status 1 "jsonl: NUL escape" "$CERBERUS" eval bleu --jsonl --hyp jl-bad5.jsonl --ref jl-bad5.jsonl
+# multi-line code (--jsonl) against the CodeXGLUE evaluator: rows, columns
+# and tokens spanning rows (a triple-quoted string), non-ASCII lines
+G=$ROOT/tests/golden/codebleu-multiline
+"$CERBERUS" eval codebleu --lang python --jsonl --hyp "$G/hyp.jsonl" --ref "$G/ref.jsonl" --json > ml.json
+eq "multi-line golden runs" $? 0
+for k in ngram_match weighted_ngram_match syntax_match dataflow_match score; do
+	near "multi-line golden $k" "$(jget ml.json $k)" "$(jget "$G/expected.json" $k)"
+done
