@@ -6,6 +6,8 @@
 #   SACREBLEU_DIR   a sacreBLEU source tree (default /tmp/sacrebleu), run with
 #                   SACREBLEU_PYTHON (default /usr/bin/python3)
 #   CODEBLEU_REF    a command that runs the CodeXGLUE evaluator:
+#                   (CODEBLEU_REF_JSONL: the same on JSON Lines, for the
+#                   multi-line part)
 #                   "$CODEBLEU_REF python HYP REF" printing its scores
 # Prints wall time, lines per second and the speed-up. Not a test.
 set -euo pipefail
@@ -68,4 +70,20 @@ if [ -n "${CODEBLEU_REF:-}" ]; then
 	echo "  codebleu speed-up: $(calc "$wr / $w")x wall, $(calc "$cr / $c1")x cpu at --jobs 1 (target >= 20x)"
 else
 	echo "codebleu reference: not run (set CODEBLEU_REF)"
+fi
+
+# The same on valid multi-line Python functions (10,000 pairs, `--jsonl`):
+# what model outputs look like. CODEBLEU_REF_JSONL runs the evaluator on
+# JSON Lines (one JSON string per segment).
+python3 bench/gen_codebleu_multiline.py "$work"
+read -r w c < <(best "$bin" eval codebleu --lang python --jsonl --hyp "$work/hyp.jsonl" --ref "$work/ref.jsonl")
+report "codebleu multi-line cerberus" 10000 pairs "$w" "$c"; echo "  $(head -1 "$work/last.out")"
+read -r w1 c1 < <(best "$bin" eval codebleu --jobs 1 --lang python --jsonl --hyp "$work/hyp.jsonl" --ref "$work/ref.jsonl")
+report "codebleu multi-line cerberus --jobs 1" 10000 pairs "$w1" "$c1"
+if [ -n "${CODEBLEU_REF_JSONL:-}" ]; then
+	read -r wr cr < <(measure $CODEBLEU_REF_JSONL python "$work/hyp.jsonl" "$work/ref.jsonl")
+	report "codebleu multi-line reference" 10000 pairs "$wr" "$cr"; echo "  $(tail -1 "$work/last.out")"
+	echo "  codebleu multi-line speed-up: $(calc "$wr / $w")x wall, $(calc "$cr / $c1")x cpu at --jobs 1 (target >= 20x)"
+else
+	echo "codebleu multi-line reference: not run (set CODEBLEU_REF_JSONL)"
 fi

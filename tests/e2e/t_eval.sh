@@ -138,3 +138,9 @@ eq "multi-line golden runs" $? 0
 for k in ngram_match weighted_ngram_match syntax_match dataflow_match score; do
 	near "multi-line golden $k" "$(jget ml.json $k)" "$(jget "$G/expected.json" $k)"
 done
+for l in java javascript go; do
+	"$CERBERUS" eval codebleu --lang $l --jsonl --hyp "$G/$l.hyp.jsonl" --ref "$G/$l.ref.jsonl" --json > ml-$l.json
+	for k in ngram_match weighted_ngram_match syntax_match dataflow_match score; do
+		near "multi-line golden $l $k" "$(jget ml-$l.json $k)" "$(jget "$G/expected-langs.json" $l $k)"
+	done
+done
