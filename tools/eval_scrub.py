@@ -29,6 +29,74 @@ def f_beta(p, r, beta=2.0):
     return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
 
 
+def run_scrub(cerberus, data, name):
+    """`cerberus scrub --json` on data (written to a temporary file, removed
+    after); its findings, or None when the command failed."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        res = subprocess.run([cerberus, "scrub", "--json", path], capture_output=True)
+    if res.returncode != 0:
+        print("scrub failed: " + res.stderr.decode(errors="replace"), file=sys.stderr)
+        return None
+    return json.loads(res.stdout)["findings"]
+
+
+def score(data, labels, found, show_errors=False, out=sys.stdout):
+    """Per type (labels, findings, labels found, findings correct): a label is
+    found when a finding of its type overlaps it, a finding is correct when it
+    overlaps a label of its type."""
+    types = sorted({l["type"] for l in labels} | {f["type"] for f in found})
+    lab = {t: sorted((l["start"], l["end"]) for l in labels if l["type"] == t) for t in types}
+    fnd = {t: sorted((f["start"], f["end"]) for f in found if f["type"] == t) for t in types}
+
+    def hit(spans, s, e):
+        keys = [x for x, _ in spans]
+        i = bisect.bisect_left(keys, e)
+        return any(spans[k][1] > s for k in range(max(0, i - 3), i))
+
+    def ctx(s, e):
+        return data[max(0, s - 40):e + 20].decode(errors="replace")
+
+    rows = {}
+    for t in types:
+        tp_l = 0
+        for s, e in lab[t]:
+            if hit(fnd[t], s, e):
+                tp_l += 1
+            elif show_errors:
+                print("FN %-18s %r" % (t, ctx(s, e)), file=out)
+        tp_f = 0
+        for s, e in fnd[t]:
+            if hit(lab[t], s, e):
+                tp_f += 1
+            elif show_errors:
+                print("FP %-18s %r" % (t, ctx(s, e)), file=out)
+        rows[t] = (len(lab[t]), len(fnd[t]), tp_l, tp_f)
+    return rows
+
+
+def report(rows, what, min_type_recall=0.90):
+    """Print the table; True when the targets are met (overall recall >= 0.97,
+    precision >= 0.95, every type's recall >= min_type_recall)."""
+    print("%-20s %7s %7s %7s %7s %7s" % ("type", "labels", "found", "recall", "prec", "F2"))
+    ok = True
+    NL = NF = TL = TF = 0
+    for t, (nl, nf, tl, tf) in rows.items():
+        r = tl / nl if nl else 1.0
+        p = tf / nf if nf else 1.0
+        print("%-20s %7d %7d %7.3f %7.3f %7.3f" % (t, nl, nf, r, p, f_beta(p, r)))
+        if nl and r < min_type_recall:
+            ok = False
+        NL, NF, TL, TF = NL + nl, NF + nf, TL + tl, TF + tf
+    R = TL / NL if NL else 1.0
+    P = TF / max(1, NF)
+    print("%-20s %7d %7d %7.3f %7.3f %7.3f" % ("OVERALL", NL, NF, R, P, f_beta(P, R)))
+    print("%s; targets: recall >= 0.97, precision >= 0.95, every type recall >= %.2f" % (what, min_type_recall))
+    return ok and R >= 0.97 and P >= 0.95
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cerberus")
@@ -41,61 +109,11 @@ def main():
 
     text, labels = scrub_corpus.build(a.seed, a.per_type, a.negatives)
     data = text.encode("utf-8")
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "corpus.txt")
-        with open(path, "wb") as f:
-            f.write(data)
-        res = subprocess.run([a.cerberus, "scrub", "--json", path], capture_output=True)
-    if res.returncode != 0:
-        print("scrub failed: " + res.stderr.decode(errors="replace"), file=sys.stderr)
+    found = run_scrub(a.cerberus, data, "corpus.txt")
+    if found is None:
         return 2
-    found = json.loads(res.stdout)["findings"]
-
-    types = sorted({l["type"] for l in labels} | {f["type"] for f in found})
-    by_type = {t: sorted((l["start"], l["end"]) for l in labels if l["type"] == t) for t in types}
-    starts = {t: [s for s, _ in by_type[t]] for t in types}
-
-    def overlaps(t, s, e):
-        v = by_type.get(t, [])
-        i = bisect.bisect_left(starts.get(t, []), e)
-        return any(v[k][1] > s for k in range(max(0, i - 3), i))
-
-    tp_find = {t: 0 for t in types}
-    n_find = {t: 0 for t in types}
-    for f in found:
-        n_find[f["type"]] += 1
-        if overlaps(f["type"], f["start"], f["end"]):
-            tp_find[f["type"]] += 1
-        elif a.show_errors:
-            print("FP %-18s %r" % (f["type"], data[max(0, f["start"] - 40):f["end"] + 20].decode(errors="replace")))
-    fstarts = {t: sorted((f["start"], f["end"]) for f in found if f["type"] == t) for t in types}
-    tp_lab = {t: 0 for t in types}
-    for t in types:
-        fs = fstarts[t]
-        keys = [s for s, _ in fs]
-        for s, e in by_type[t]:
-            i = bisect.bisect_left(keys, e)
-            if any(fs[k][1] > s for k in range(max(0, i - 3), i)):
-                tp_lab[t] += 1
-            elif a.show_errors:
-                print("FN %-18s %r" % (t, data[max(0, s - 40):e + 20].decode(errors="replace")))
-
-    print("%-20s %7s %7s %7s %7s %7s" % ("type", "labels", "found", "recall", "prec", "F2"))
-    ok = True
-    for t in types:
-        nl = len(by_type[t])
-        r = tp_lab[t] / nl if nl else 1.0
-        p = tp_find[t] / n_find[t] if n_find[t] else 1.0
-        print("%-20s %7d %7d %7.3f %7.3f %7.3f" % (t, nl, n_find[t], r, p, f_beta(p, r)))
-        if nl and r < 0.90:
-            ok = False
-    NL = sum(len(v) for v in by_type.values())
-    R = sum(tp_lab.values()) / NL
-    P = sum(tp_find.values()) / max(1, len(found))
-    print("%-20s %7d %7d %7.3f %7.3f %7.3f" % ("OVERALL", NL, len(found), R, P, f_beta(P, R)))
-    print("corpus: %d bytes, seed %d; targets: recall >= 0.97, precision >= 0.95, every type recall >= 0.90"
-          % (len(data), a.seed))
-    ok = ok and R >= 0.97 and P >= 0.95
+    rows = score(data, labels, found, a.show_errors)
+    ok = report(rows, "corpus: %d bytes, seed %d" % (len(data), a.seed))
     if a.check and not ok:
         print("eval-scrub: targets NOT met", file=sys.stderr)
         return 1

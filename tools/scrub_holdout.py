@@ -23,16 +23,16 @@ directory and is removed afterwards.
 """
 import argparse
 import base64
-import bisect
 import hashlib
 import json
 import os
 import random
 import string
-import subprocess
 import sys
-import tempfile
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import eval_scrub  # noqa: E402  (the shared scoring rule and report)
 
 R = None  # random.Random, set by build()
 
@@ -772,42 +772,7 @@ def build(seed=20261127, rounds=30):
     return "".join(d.parts), d.labels
 
 
-# ---------------------------------------------------------------- score
-
-def f_beta(p, r, beta=2.0):
-    b2 = beta * beta
-    return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
-
-
-def score(data, labels, found, show_errors=False, out=sys.stdout):
-    """The eval_scrub.py rule: overlap with the same type, both ways."""
-    types = sorted({l["type"] for l in labels} | {f["type"] for f in found})
-    lab = {t: sorted((l["start"], l["end"]) for l in labels if l["type"] == t) for t in types}
-    fnd = {t: sorted((f["start"], f["end"]) for f in found if f["type"] == t) for t in types}
-
-    def hit(spans, s, e):
-        keys = [a for a, _ in spans]
-        i = bisect.bisect_left(keys, e)
-        return any(spans[k][1] > s for k in range(max(0, i - 3), i))
-
-    rows = {}
-    ctx = lambda s, e: data[max(0, s - 40):e + 20].decode(errors="replace")
-    for t in types:
-        tp_l = 0
-        for s, e in lab[t]:
-            if hit(fnd[t], s, e):
-                tp_l += 1
-            elif show_errors:
-                print("FN %-18s %r" % (t, ctx(s, e)), file=out)
-        tp_f = 0
-        for s, e in fnd[t]:
-            if hit(lab[t], s, e):
-                tp_f += 1
-            elif show_errors:
-                print("FP %-18s %r" % (t, ctx(s, e)), file=out)
-        rows[t] = (len(lab[t]), len(fnd[t]), tp_l, tp_f)
-    return rows
-
+# ---------------------------------------------------------------- run
 
 def main():
     ap = argparse.ArgumentParser()
@@ -828,35 +793,11 @@ def main():
         return 0
     if not a.cerberus:
         ap.error("CERBERUS binary required")
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "holdout.txt")
-        with open(path, "wb") as f:
-            f.write(data)
-        res = subprocess.run([a.cerberus, "scrub", "--json", path], capture_output=True)
-    if res.returncode != 0:
-        print("scrub failed: " + res.stderr.decode(errors="replace"), file=sys.stderr)
+    found = eval_scrub.run_scrub(a.cerberus, data, "holdout.txt")
+    if found is None:
         return 2
-    found = json.loads(res.stdout)["findings"]
-    rows = score(data, labels, found, a.show_errors)
-    print("%-20s %7s %7s %7s %7s %7s" % ("type", "labels", "found", "recall", "prec", "F2"))
-    ok = True
-    NL = NF = TL = TF = 0
-    for t, (nl, nf, tl, tf) in rows.items():
-        r = tl / nl if nl else 1.0
-        p = tf / nf if nf else 1.0
-        print("%-20s %7d %7d %7.3f %7.3f %7.3f" % (t, nl, nf, r, p, f_beta(p, r)))
-        if nl and r < a.min_type_recall:
-            ok = False
-        NL += nl
-        NF += nf
-        TL += tl
-        TF += tf
-    Rr = TL / NL
-    P = TF / max(1, NF)
-    print("%-20s %7d %7d %7.3f %7.3f %7.3f" % ("OVERALL", NL, NF, Rr, P, f_beta(P, Rr)))
-    print("holdout: %d bytes, seed %d; targets: recall >= 0.97, precision >= 0.95, every type recall >= %.2f"
-          % (len(data), a.seed, a.min_type_recall))
-    ok = ok and Rr >= 0.97 and P >= 0.95
+    rows = eval_scrub.score(data, labels, found, a.show_errors)
+    ok = eval_scrub.report(rows, "holdout: %d bytes, seed %d" % (len(data), a.seed), a.min_type_recall)
     if a.check and not ok:
         print("scrub-holdout: targets NOT met", file=sys.stderr)
         return 1
