@@ -554,6 +554,19 @@ static void add_edge(struct dctx *c, struct dfl *l, const struct tokinfo *t, uin
 	dfl_push(c, l, &d);
 }
 
+/* A name bound to a value (a default parameter, a declaration with an
+ * initialiser): every name token comes from every value token, one edge per
+ * pair as the reference adds them, and the name's state is that token. */
+static void define_from(struct dctx *c, struct dfl *l, struct states *s, const struct toklist *nt,
+			const struct toklist *vt)
+{
+	for (size_t i = 0; i < nt->n && !c->fail; i++) {
+		for (size_t j = 0; j < vt->n; j++)
+			add_edge(c, l, nt->v[i], COMES_FROM, &vt->v[j], 1);
+		st_set1(c, s, nt->v[i]->code, nt->v[i]->idx);
+	}
+}
+
 /*
  * The leaf case shared by every extractor: a token that is its own type
  * (keyword, punctuation) has no flow; a known variable comes from its last
@@ -742,11 +755,7 @@ static struct dfl dfg_python(struct dctx *c, TSNode n, struct states **sp)
 			struct toklist nt = var_index(c, name), vt = var_index(c, value);
 			struct dfl t = visit(c, dfg_python, value, &s);
 			dfl_extend(c, &l, &t);
-			for (size_t i = 0; i < nt.n && !c->fail; i++) {
-				for (size_t j = 0; j < vt.n; j++)
-					add_edge(c, &l, nt.v[i], COMES_FROM, &vt.v[j], 1);
-				st_set1(c, s, nt.v[i]->code, nt.v[i]->idx);
-			}
+			define_from(c, &l, s, &nt, &vt);
 		}
 		dfl_sort(c, &l);
 	} else if (type_in(n, py_assignment)) {
@@ -940,11 +949,7 @@ static struct dfl dfg_java_family(struct dctx *c, TSNode n, struct states **sp)
 			struct toklist nt = var_index(c, name), vt = var_index(c, value);
 			struct dfl t = visit(c, self, value, &s);
 			dfl_extend(c, &l, &t);
-			for (size_t i = 0; i < nt.n && !c->fail; i++) {
-				for (size_t j = 0; j < vt.n; j++)
-					add_edge(c, &l, nt.v[i], COMES_FROM, &vt.v[j], 1);
-				st_set1(c, s, nt.v[i]->code, nt.v[i]->idx);
-			}
+			define_from(c, &l, s, &nt, &vt);
 		}
 		dfl_sort(c, &l);
 	} else if (type_in(n, g->assignment)) {
@@ -1101,11 +1106,7 @@ static struct dfl dfg_ruby(struct dctx *c, TSNode n, struct states **sp)
 			struct toklist nt = var_index(c, name), vt = var_index(c, value);
 			struct dfl t = visit_shared(c, dfg_ruby, value, &s);
 			dfl_extend(c, &l, &t);
-			for (size_t i = 0; i < nt.n && !c->fail; i++) {
-				for (size_t j = 0; j < vt.n; j++)
-					add_edge(c, &l, nt.v[i], COMES_FROM, &vt.v[j], 1);
-				st_set1(c, s, nt.v[i]->code, nt.v[i]->idx);
-			}
+			define_from(c, &l, s, &nt, &vt);
 		}
 		dfl_sort(c, &l);
 	} else if (type_in(n, rb_assignment)) {
