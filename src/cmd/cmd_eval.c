@@ -176,17 +176,11 @@ static int decode_jsonl(struct input *in, int how)
 	for (size_t i = 0; i < n; i += 2) {
 		struct evaltext_span s = { buf_cstr(&in->text) + off[i], off[i + 1] - off[i] };
 
-		if (in->lines.n == in->lines.cap) {
-			size_t c = in->lines.cap ? 2 * in->lines.cap : 256;
-			struct evaltext_span *v = realloc(in->lines.v, c * sizeof(*v));
-			if (!v) {
-				cli_error("cannot read '%s': out of memory", in->path);
-				goto out;
-			}
-			in->lines.v = v;
-			in->lines.cap = c;
+		s = how == EVALTEXT_STRIP ? evaltext_strip(s) : evaltext_rstrip(s);
+		if (evaltext_push_span(&in->lines.v, &in->lines.n, &in->lines.cap, s.p, s.len)) {
+			cli_error("cannot read '%s': out of memory", in->path);
+			goto out;
 		}
-		in->lines.v[in->lines.n++] = how == EVALTEXT_STRIP ? evaltext_strip(s) : evaltext_rstrip(s);
 	}
 	rc = 0;
 out:

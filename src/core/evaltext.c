@@ -85,7 +85,7 @@ struct evaltext_span evaltext_strip(struct evaltext_span s)
 	return s;
 }
 
-static int push_span(struct evaltext_span **v, size_t *n, size_t *cap, const char *p, size_t len)
+int evaltext_push_span(struct evaltext_span **v, size_t *n, size_t *cap, const char *p, size_t len)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 64;
@@ -117,7 +117,7 @@ long evaltext_split_ws(struct evaltext_span s, struct evaltext_span **v, size_t 
 			sp = evaltext_is_space(evaltext_decode(s.p + i, s.len - i, &adv));
 		}
 		if (sp && in) {
-			if (push_span(v, n, cap, s.p + start, i - start))
+			if (evaltext_push_span(v, n, cap, s.p + start, i - start))
 				return -1;
 			in = false;
 		} else if (!sp && !in) {
@@ -126,7 +126,7 @@ long evaltext_split_ws(struct evaltext_span s, struct evaltext_span **v, size_t 
 		}
 		i += adv;
 	}
-	if (in && push_span(v, n, cap, s.p + start, i - start))
+	if (in && evaltext_push_span(v, n, cap, s.p + start, i - start))
 		return -1;
 	return (long)(*n - before);
 }
@@ -159,7 +159,7 @@ int evaltext_split_lines(const char *data, size_t len, int how, struct evaltext_
 			return -1;
 		}
 		s = how == EVALTEXT_STRIP ? evaltext_strip(s) : evaltext_rstrip(s);
-		if (push_span(&out->v, &out->n, &out->cap, s.p, s.len))
+		if (evaltext_push_span(&out->v, &out->n, &out->cap, s.p, s.len))
 			return -2;
 		pos = next;
 	}

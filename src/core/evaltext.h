@@ -47,6 +47,8 @@ enum evaltext_strip {
 int evaltext_split_lines(const char *data, size_t len, int how, struct evaltext_lines *out,
 			 size_t *bad_line);
 void evaltext_lines_release(struct evaltext_lines *l);
+/* Append the span p[0..len) to a growable array. 0, or -1 when out of memory. */
+int evaltext_push_span(struct evaltext_span **v, size_t *n, size_t *cap, const char *p, size_t len);
 
 /* Decode one code point at s (len > 0); *adv is its byte length. Invalid
  * bytes decode as themselves (0x80..0xFF) one byte at a time, so the
